@@ -1,0 +1,13 @@
+/**
+ * The netdumplings API: what a chef implements ({@link netdumplings.api.DumplingChef}),
+ * what it receives ({@link netdumplings.api.SniffedPacket}), and what travels between
+ * kitchens, the hub and eaters ({@link netdumplings.api.Dumpling} and the hellos).
+ * <p>
+ * The JSON wire format lives in {@code netdumplings.api.json}.
+ */
+@Version("1.0.0")
+@Export
+package netdumplings.api;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
