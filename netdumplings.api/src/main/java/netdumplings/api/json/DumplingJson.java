@@ -132,6 +132,11 @@ public final class DumplingJson {
      */
     public static Dumpling fromJson(byte[] json) {
         requireNonNull(json, "json");
+        // Checked before decoding: multi-byte characters make the string shorter than the bytes.
+        if (json.length > MAX_MESSAGE_BYTES) {
+            throw new InvalidDumplingException("message of " + json.length + " bytes is over the limit of "
+                    + MAX_MESSAGE_BYTES + " bytes");
+        }
         return fromJson(new String(json, StandardCharsets.UTF_8));
     }
 
