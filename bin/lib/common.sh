@@ -1,0 +1,94 @@
+# Shared by the launchers in bin/: where things are, one-line errors, and writing
+# Config Admin files (Felix .config format) for File Install to pick up.
+# shellcheck shell=bash
+
+ND_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+ND_PROG="$(basename "$0")"
+
+# One line on stderr and a non-zero exit: never a stack trace.
+die() {
+    echo "$ND_PROG: $*" >&2
+    exit "${ND_EXIT:-2}"
+}
+
+usage_error() {
+    echo "$ND_PROG: $* (see $ND_PROG --help)" >&2
+    exit 2
+}
+
+need_value() { # flag value-count
+    [[ $2 -ge 2 ]] || usage_error "option $1 needs a value"
+}
+
+need_jar() { # path relative to the repository root
+    [[ -f "$ND_ROOT/$1" ]] || die "$1 is not built yet: run bin/setup first"
+}
+
+check_port() { # flag value
+    [[ $2 =~ ^[0-9]+$ ]] && (($2 >= 1 && $2 <= 65535)) || usage_error "$1 must be a port from 1 to 65535, not '$2'"
+}
+
+check_seconds() { # flag value
+    [[ $2 =~ ^[0-9]*\.?[0-9]+$ ]] && [[ ! $2 =~ ^0*\.?0*$ ]] || usage_error "$1 must be a positive number of seconds, not '$2'"
+}
+
+check_number() { # flag value (>= 0)
+    [[ $2 =~ ^[0-9]*\.?[0-9]+$ ]] || usage_error "$1 must be a number >= 0, not '$2'"
+}
+
+check_count() { # flag value (integer >= 0)
+    [[ $2 =~ ^[0-9]+$ ]] || usage_error "$1 must be a whole number >= 0, not '$2'"
+}
+
+check_host_port() { # flag value
+    [[ $2 =~ ^[^:/[:space:]]+:[0-9]+$ ]] || usage_error "$1 must be HOST:PORT, not '$2'"
+    check_port "$1" "${2##*:}"
+}
+
+absolute_file() { # flag path: prints the absolute path of a readable file
+    [[ -f $2 && -r $2 ]] || die "cannot read capture file '$2': no such readable file"
+    (cd "$(dirname "$2")" && echo "$(pwd)/$(basename "$2")")
+}
+
+# Felix .config values: strings are quoted with every non-alphanumeric character escaped.
+config_string() {
+    local s=$1 out="" c i
+    for ((i = 0; i < ${#s}; i++)); do
+        c=${s:i:1}
+        if [[ $c =~ [A-Za-z0-9] ]]; then out+=$c; else out+="\\$c"; fi
+    done
+    printf '"%s"' "$out"
+}
+
+config_strings() { # values...: a String[]
+    local out="[" sep="" v
+    for v in "$@"; do
+        out+="$sep$(config_string "$v")"
+        sep=","
+    done
+    printf '%s]' "$out"
+}
+
+# Java options every runtime gets. JAVA_OPTS from the environment is added.
+java_opts() {
+    local opts=(-Dnetdumplings.exit.on.failure=true)
+    # JNA on Java 24+ needs native access.
+    if java --enable-native-access=ALL-UNNAMED -version >/dev/null 2>&1; then
+        opts+=(--enable-native-access=ALL-UNNAMED)
+    fi
+    # shellcheck disable=SC2206
+    opts+=(${JAVA_OPTS:-})
+    printf '%s\n' "${opts[@]}"
+}
+
+# Wait until something listens on HOST:PORT (bash's /dev/tcp), at most $3 seconds.
+wait_for_port() {
+    local deadline=$((SECONDS + $3))
+    while ((SECONDS < deadline)); do
+        if (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.2
+    done
+    return 1
+}

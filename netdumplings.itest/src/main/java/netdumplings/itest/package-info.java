@@ -1,0 +1,2 @@
+/** In-framework integration tests; nothing here is exported. */
+package netdumplings.itest;
