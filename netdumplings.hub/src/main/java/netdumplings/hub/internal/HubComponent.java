@@ -1,0 +1,145 @@
+package netdumplings.hub.internal;
+
+import java.time.Duration;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@link HubServer} in OSGi, configured by PID {@code netdumplings.hub} (see
+ * {@link HubConfiguration}), with the defaults when there is no configuration. A changed
+ * configuration restarts the hub with it; an invalid one is refused with an error naming
+ * the field, and the hub running before (if any) keeps running.
+ * <p>
+ * When the framework property {@value #EXIT_ON_FAILURE} is {@code true} (our command-line
+ * launchers set it) and the hub cannot start, the one-line reason goes to stderr, prefixed
+ * {@code nd-hub: }, and the JVM exits with status 1.
+ */
+@Component(configurationPid = HubComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        immediate = true, service = HubStatisticsSource.class)
+@Designate(ocd = HubConfiguration.class)
+public class HubComponent implements HubStatisticsSource {
+
+    /** The configuration PID. */
+    public static final String PID = "netdumplings.hub";
+    /** The framework property that makes a failure to start fatal. */
+    public static final String EXIT_ON_FAILURE = "netdumplings.exit.on.failure";
+
+    private static final Logger LOG = LoggerFactory.getLogger(HubComponent.class);
+
+    private final boolean exitOnFailure;
+    private volatile HubServer hub;
+
+    /**
+     * @param context this bundle's context
+     * @param config  the configuration
+     */
+    @Activate
+    public HubComponent(BundleContext context, HubConfiguration config) {
+        this.exitOnFailure = Boolean.parseBoolean(context.getProperty(EXIT_ON_FAILURE));
+        apply(config);
+    }
+
+    /** @param config the new configuration */
+    @Modified
+    void modified(HubConfiguration config) {
+        apply(config);
+    }
+
+    @Deactivate
+    void deactivate() {
+        HubServer running = hub;
+        hub = null;
+        if (running != null) {
+            running.close();
+        }
+    }
+
+    @Override
+    public HubStatistics statistics() {
+        HubServer running = hub;
+        return running == null ? null : running.statistics();
+    }
+
+    private synchronized void apply(HubConfiguration config) {
+        HubSettings settings;
+        try {
+            settings = toSettings(config);
+        } catch (IllegalArgumentException e) {
+            LOG.error("configuration {} refused: {}", PID, e.getMessage());
+            fail("invalid configuration: " + e.getMessage());
+            return;
+        }
+        HubServer previous = hub;
+        if (previous != null) {
+            if (previous.settings().equals(settings)) {
+                return;
+            }
+            hub = null;
+            previous.close();
+        }
+        HubServer next = new HubServer(settings);
+        try {
+            next.start();
+            hub = next;
+        } catch (HubStartException e) {
+            LOG.error("the hub cannot start: {}", e.getMessage(), e.getCause());
+            fail(e.getMessage());
+        }
+    }
+
+    private void fail(String oneLine) {
+        if (!exitOnFailure) {
+            return;
+        }
+        System.err.println("nd-hub: " + oneLine);
+        System.err.flush();
+        // Not on this thread: System.exit runs shutdown hooks that stop the framework, which
+        // would wait for this very activation to finish.
+        Thread exit = new Thread(() -> System.exit(1), "nd-hub-exit");
+        exit.start();
+    }
+
+    /**
+     * Checks a configuration and turns it into settings.
+     *
+     * @param config the configuration; never null
+     * @return the settings
+     * @throws IllegalArgumentException naming the first invalid field, by its configuration name
+     */
+    static HubSettings toSettings(HubConfiguration config) {
+        String address = config.address();
+        if (address == null || address.isBlank()) {
+            throw new IllegalArgumentException("address must not be blank");
+        }
+        checkPort("in_port", config.in_port());
+        checkPort("out_port", config.out_port());
+        double freq = config.status_freq();
+        // The upper bound keeps the Duration arithmetic far from overflow: a year is plenty.
+        if (!(freq > 0) || freq > 366 * 24 * 3600.0) {
+            throw new IllegalArgumentException("status_freq must be a positive number of seconds, not " + freq);
+        }
+        if (config.max_message_bytes() <= 0) {
+            throw new IllegalArgumentException("max_message_bytes must be positive, not " + config.max_message_bytes());
+        }
+        if (config.eater_queue_limit() <= 0) {
+            throw new IllegalArgumentException("eater_queue_limit must be positive, not " + config.eater_queue_limit());
+        }
+        Duration interval = Duration.ofNanos(Math.max(1, Math.round(freq * 1e9)));
+        return new HubSettings(address.trim(), config.in_port(), config.out_port(), interval,
+                config.max_message_bytes(), config.eater_queue_limit());
+    }
+
+    private static void checkPort(String field, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(field + " must be 0..65535, not " + port);
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package netdumplings.hub.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.websocket.core.CloseStatus;
+import org.eclipse.jetty.websocket.core.CoreSession;
+import org.eclipse.jetty.websocket.core.Frame;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.OpCode;
+import org.eclipse.jetty.websocket.core.exception.MessageTooLargeException;
+
+/**
+ * One client connection (a kitchen or an eater), on Jetty's core WebSocket API: puts
+ * fragmented messages together, enforces the size limit (1009), answers pings, and hands
+ * each whole message to the subclass.
+ * <p>
+ * Jetty calls {@link #onFrame} for one connection at a time and only after
+ * {@link CoreSession#demand()}, so the assembling state needs no lock.
+ */
+abstract class HubEndpoint implements FrameHandler {
+
+    /** The longest close reason RFC 6455 allows, in UTF-8 bytes. */
+    private static final int MAX_CLOSE_REASON_BYTES = 123;
+
+    protected final HubServer hub;
+    private final int maxMessageBytes;
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private volatile CoreSession session;
+    private volatile boolean disconnected;
+    private volatile String host = "?";
+    private volatile int port;
+
+    /** {@link OpCode#TEXT} or {@link OpCode#BINARY} while a message is coming in, else UNDEFINED. */
+    private byte messageType = OpCode.UNDEFINED;
+    private byte[] assembled;
+    private int assembledLength;
+
+    HubEndpoint(HubServer hub, int maxMessageBytes) {
+        this.hub = requireNonNull(hub, "hub");
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /**
+     * A whole text message arrived.
+     *
+     * @param utf8Bytes the message, exactly as received; owned by the callee from now on
+     * @return whether to read on (false once the connection is being closed)
+     */
+    protected abstract boolean onText(byte[] utf8Bytes);
+
+    /**
+     * A whole binary message arrived; its content is not kept.
+     *
+     * @return whether to read on
+     */
+    protected abstract boolean onBinary();
+
+    /** @return whether text messages are still of interest; if not they are counted but not kept */
+    protected abstract boolean wantsText();
+
+    /** The connection is closed, whichever side closed it. Called once. */
+    protected abstract void onDisconnect(CloseStatus status);
+
+    @Override
+    public void onOpen(CoreSession coreSession, Callback callback) {
+        this.session = coreSession;
+        SocketAddress remote = coreSession.getRemoteAddress();
+        if (remote instanceof InetSocketAddress inet) {
+            host = inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
+            port = inet.getPort();
+        }
+        hub.connected(this);
+        callback.succeeded();
+        coreSession.demand();
+    }
+
+    @Override
+    public void onFrame(Frame frame, Callback callback) {
+        switch (frame.getOpCode()) {
+            case OpCode.PING -> session.sendFrame(new Frame(OpCode.PONG, true, frame.getPayload()),
+                    Callback.from(session::demand, callback), false);
+            case OpCode.PONG -> {
+                callback.succeeded();
+                session.demand();
+            }
+            // Jetty answers the close frame itself once we release it.
+            case OpCode.CLOSE -> callback.succeeded();
+            case OpCode.TEXT, OpCode.BINARY -> {
+                messageType = frame.getOpCode();
+                assembledLength = 0;
+                onDataFrame(frame, callback);
+            }
+            case OpCode.CONTINUATION -> onDataFrame(frame, callback);
+            default -> callback.failed(new IllegalStateException("unexpected opcode " + frame.getOpCode()));
+        }
+    }
+
+    private void onDataFrame(Frame frame, Callback callback) {
+        ByteBuffer payload = frame.getPayload();
+        int size = payload == null ? 0 : payload.remaining();
+        long total = (long) assembledLength + size;
+        if (total > maxMessageBytes) {
+            // Jetty turns this into a close with 1009.
+            messageType = OpCode.UNDEFINED;
+            assembled = null;
+            callback.failed(new MessageTooLargeException("message larger than " + maxMessageBytes + " bytes"));
+            return;
+        }
+        boolean text = messageType == OpCode.TEXT;
+        if (text && wantsText() && size > 0) {
+            if (assembled == null || assembled.length < total) {
+                // A one-frame message gets an array of its exact size: no copy later.
+                int capacity = assembledLength == 0 && frame.isFin() ? size
+                        : (int) Math.min(maxMessageBytes, Math.max(total, 2L * (assembled == null ? 0 : assembled.length)));
+                assembled = assembled == null ? new byte[capacity] : Arrays.copyOf(assembled, capacity);
+            }
+            payload.slice().get(assembled, assembledLength, size);
+        }
+        assembledLength = (int) total;
+        // The payload is copied: Jetty may reuse its buffer now.
+        callback.succeeded();
+        if (!frame.isFin()) {
+            session.demand();
+            return;
+        }
+        boolean readOn;
+        if (text) {
+            byte[] message = null;
+            if (wantsText()) {
+                message = assembled == null ? new byte[0]
+                        : assembled.length == assembledLength ? assembled : Arrays.copyOf(assembled, assembledLength);
+            }
+            assembled = null;
+            messageType = OpCode.UNDEFINED;
+            readOn = message == null || onText(message);
+        } else {
+            messageType = OpCode.UNDEFINED;
+            readOn = onBinary();
+        }
+        if (readOn) {
+            session.demand();
+        }
+    }
+
+    @Override
+    public void onError(Throwable cause, Callback callback) {
+        hub.log().debug("connection from {}:{} failed", host, port, cause);
+        callback.succeeded();
+    }
+
+    @Override
+    public void onClosed(CloseStatus closeStatus, Callback callback) {
+        disconnected = true;
+        assembled = null;
+        try {
+            onDisconnect(closeStatus);
+            hub.disconnected(this);
+        } finally {
+            closed.complete(null);
+            callback.succeeded();
+        }
+    }
+
+    /**
+     * Decodes UTF-8 strictly: a message with invalid UTF-8 is refused, not patched, so what
+     * is forwarded is always what was checked.
+     */
+    protected final String decode(byte[] utf8Bytes) throws CharacterCodingException {
+        return utf8.reset().decode(ByteBuffer.wrap(utf8Bytes)).toString();
+    }
+
+    /**
+     * Starts closing the connection; frames already accepted for sending go out first.
+     *
+     * @param code   the close code
+     * @param reason why, shortened to what RFC 6455 allows
+     * @return completes when the connection is closed
+     */
+    final CompletableFuture<Void> close(int code, String reason) {
+        CoreSession s = session;
+        if (s != null) {
+            s.close(code, shorten(reason), Callback.NOOP);
+        } else {
+            closed.complete(null);
+        }
+        return closed;
+    }
+
+    /** @return whether the connection is closed, or closing has begun being reported */
+    final boolean isDisconnected() {
+        return disconnected;
+    }
+
+    /** @return the session; null before the connection opened */
+    final CoreSession session() {
+        return session;
+    }
+
+    /** @return the client's IP address */
+    final String host() {
+        return host;
+    }
+
+    /** @return the client's port */
+    final int port() {
+        return port;
+    }
+
+    static String shorten(String reason) {
+        if (reason == null) {
+            return null;
+        }
+        String line = reason.replace('\n', ' ').replace('\r', ' ');
+        if (line.getBytes(StandardCharsets.UTF_8).length > MAX_CLOSE_REASON_BYTES) {
+            // 40 chars are at most 120 UTF-8 bytes (a char is at most 3 bytes in UTF-8).
+            int cut = Character.isHighSurrogate(line.charAt(36)) ? 36 : 37;
+            line = line.substring(0, cut) + "...";
+        }
+        return line;
+    }
+
+    /** A close code of the protocol, for readability. */
+    static final int GOING_AWAY = CloseStatus.SHUTDOWN;
+    static final int SERVER_ERROR = CloseStatus.SERVER_ERROR;
+}

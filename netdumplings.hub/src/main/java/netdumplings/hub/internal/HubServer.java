@@ -1,0 +1,462 @@
+package netdumplings.hub.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.nio.ByteBuffer;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
+import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import netdumplings.api.Dumpling;
+import netdumplings.api.DumplingDriver;
+import netdumplings.api.json.DumplingJson;
+
+/**
+ * The dumpling hub of PROTOCOL.md, on an embedded Jetty: kitchens connect to one port and
+ * send dumplings, eaters connect to another and receive every valid dumpling, byte for
+ * byte, plus a {@code SystemStatusChef} dumpling every status interval.
+ * <p>
+ * Plain Java, usable without OSGi: {@code new HubServer(settings)}, {@link #start()},
+ * {@link #close()}. One-shot: a closed hub cannot be started again. Thread-safe.
+ * <p>
+ * The hot path (a kitchen's dumpling to every eater) runs on the kitchen connection's
+ * thread, takes no lock of its own, and never waits for an eater: each eater has a bounded
+ * count of pending writes, past which dumplings are dropped for it and counted.
+ */
+public final class HubServer implements AutoCloseable {
+
+    /** The chef name of the hub's own status dumplings. */
+    public static final String STATUS_CHEF = "SystemStatusChef";
+
+    private static final Logger LOG = LoggerFactory.getLogger(HubServer.class);
+    /** How long {@link #close()} waits for clients to answer the close handshake. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
+
+    private enum State { NEW, STARTING, STARTED, CLOSING, CLOSED }
+
+    private final HubSettings settings;
+    private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
+    private final Set<HubEndpoint> connections = ConcurrentHashMap.newKeySet();
+    // Copy-on-write: fan-out iterates a snapshot without a lock; joins and leaves are rare.
+    private final List<KitchenEndpoint> kitchens = new CopyOnWriteArrayList<>();
+    private final List<EaterEndpoint> eaters = new CopyOnWriteArrayList<>();
+    private final LongAdder dumplingsIn = new LongAdder();
+    private final LongAdder dumplingsOut = new LongAdder();
+    private final LongAdder invalidFrames = new LongAdder();
+    private final LongAdder binaryFrames = new LongAdder();
+    /** Drops of eaters that have left, so that the total never goes down. */
+    private final LongAdder departedEaterDrops = new LongAdder();
+    private final RateLimitedWarning droppedWarning = new RateLimitedWarning(LOG, 10_000);
+
+    private Server server;
+    private ServerConnector kitchenConnector;
+    private ServerConnector eaterConnector;
+    private ScheduledExecutorService statusTimer;
+    private volatile long startNanos;
+
+    /**
+     * @param settings how to run; never null
+     */
+    public HubServer(HubSettings settings) {
+        this.settings = requireNonNull(settings, "settings");
+    }
+
+    /** @return the settings this hub runs with */
+    public HubSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Binds both ports and starts serving; returns once both listen.
+     *
+     * @throws HubStartException     with a one-line message such as {@code cannot listen on
+     *                               localhost:11347: address already in use}; the hub is then
+     *                               closed
+     * @throws IllegalStateException if called twice, or after {@link #close()}
+     */
+    public void start() {
+        if (!state.compareAndSet(State.NEW, State.STARTING)) {
+            throw new IllegalStateException("the hub is " + state.get().name().toLowerCase(Locale.ROOT)
+                    + "; it can be started only once");
+        }
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        // Jetty finds some of its parts with ServiceLoader through the context class loader:
+        // inside OSGi that must be this bundle's, where Jetty is embedded.
+        thread.setContextClassLoader(HubServer.class.getClassLoader());
+        try {
+            startJetty();
+        } catch (HubStartException e) {
+            stopJetty();
+            state.set(State.CLOSED);
+            throw e;
+        } catch (Exception e) {
+            stopJetty();
+            state.set(State.CLOSED);
+            throw new HubStartException("cannot start the hub: " + e, e);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+        startNanos = System.nanoTime();
+        long periodNanos = settings.statusInterval().toNanos();
+        statusTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread t = new Thread(runnable, "nd-hub-status");
+            t.setDaemon(true);
+            return t;
+        });
+        statusTimer.scheduleAtFixedRate(this::sendStatus, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+        state.set(State.STARTED);
+        LOG.info("hub listening on {}:{} for kitchens and {}:{} for eaters", settings.address(), kitchenPort(),
+                settings.address(), eaterPort());
+    }
+
+    private void startJetty() throws Exception {
+        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+        threads.setName("nd-hub");
+        // Like the status timer: an embedded hub someone forgot to close must not keep the JVM alive.
+        threads.setDaemon(true);
+        server = new Server(threads);
+        server.setStopTimeout(CLOSE_WAIT.toMillis());
+        kitchenConnector = connector("kitchens", settings.kitchenPort());
+        eaterConnector = connector("eaters", settings.eaterPort());
+        // Bind now, one by one, to say exactly which port failed (start() would not rebind).
+        open(kitchenConnector, settings.kitchenPort());
+        open(eaterConnector, settings.eaterPort());
+        server.addConnector(kitchenConnector);
+        server.addConnector(eaterConnector);
+
+        WebSocketUpgradeHandler upgrade = new WebSocketUpgradeHandler(
+                WebSocketServerComponents.ensureWebSocketComponents(server));
+        var config = upgrade.getConfiguration();
+        config.setMaxTextMessageSize(settings.maxMessageBytes());
+        config.setMaxBinaryMessageSize(settings.maxMessageBytes());
+        // A single frame over the limit is refused by Jetty's parser before it is read.
+        config.setMaxFrameSize(settings.maxMessageBytes());
+        // The protocol has no keep-alive duty: a kitchen with nothing to say stays connected.
+        config.setIdleTimeout(Duration.ZERO);
+        // The request path is ignored, as by the original hub.
+        upgrade.addMapping("/*", negotiator());
+        server.setHandler(upgrade);
+        server.start();
+    }
+
+    private ServerConnector connector(String name, int port) {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setName(name);
+        connector.setHost(settings.address());
+        connector.setPort(port);
+        return connector;
+    }
+
+    private void open(ServerConnector connector, int port) {
+        try {
+            connector.open();
+        } catch (IOException | RuntimeException e) {
+            throw new HubStartException("cannot listen on " + settings.address() + ":" + port + ": " + why(e), e);
+        }
+    }
+
+    private static String why(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            if (root instanceof BindException) {
+                break;
+            }
+            root = root.getCause();
+        }
+        if (root instanceof UnresolvedAddressException) {
+            return "unknown host";
+        }
+        String message = root.getMessage();
+        if (message == null || message.isBlank()) {
+            return root.getClass().getSimpleName();
+        }
+        // "Address already in use" -> "address already in use", as in a sentence.
+        return message.length() > 1 && Character.isUpperCase(message.charAt(0)) && Character.isLowerCase(message.charAt(1))
+                ? Character.toLowerCase(message.charAt(0)) + message.substring(1)
+                : message;
+    }
+
+    private WebSocketNegotiator negotiator() {
+        return (request, response, callback) -> {
+            if (state.get() != State.STARTED && state.get() != State.STARTING) {
+                return null;
+            }
+            Connector connector = request.getConnectionMetaData().getConnector();
+            FrameHandler handler;
+            if (connector == kitchenConnector) {
+                handler = new KitchenEndpoint(this, settings.maxMessageBytes());
+            } else if (connector == eaterConnector) {
+                handler = new EaterEndpoint(this, settings.maxMessageBytes(), settings.eaterQueueLimit());
+            } else {
+                handler = null;
+            }
+            return handler;
+        };
+    }
+
+    /**
+     * @return the port kitchens connect to (the bound one when 0 was asked for)
+     * @throws IllegalStateException if the hub was never started
+     */
+    public int kitchenPort() {
+        return localPort(kitchenConnector);
+    }
+
+    /**
+     * @return the port eaters connect to (the bound one when 0 was asked for)
+     * @throws IllegalStateException if the hub was never started
+     */
+    public int eaterPort() {
+        return localPort(eaterConnector);
+    }
+
+    private static int localPort(ServerConnector connector) {
+        if (connector == null) {
+            throw new IllegalStateException("the hub was not started");
+        }
+        return connector.getLocalPort();
+    }
+
+    /** @return whether the hub serves clients now */
+    public boolean isRunning() {
+        return state.get() == State.STARTED;
+    }
+
+    /** @return a snapshot of the counters and of the connected clients */
+    public HubStatistics statistics() {
+        long drops = departedEaterDrops.sum();
+        List<HubStatistics.EaterStatistics> eaterStats = new ArrayList<>();
+        for (EaterEndpoint eater : eaters) {
+            HubStatistics.EaterStatistics s = eater.statistics();
+            eaterStats.add(s);
+            drops += s.dropped();
+        }
+        List<HubStatistics.KitchenStatistics> kitchenStats = new ArrayList<>();
+        for (KitchenEndpoint kitchen : kitchens) {
+            kitchenStats.add(kitchen.statistics());
+        }
+        return new HubStatistics(uptime(), dumplingsIn.sum(), dumplingsOut.sum(), invalidFrames.sum(),
+                binaryFrames.sum(), drops, kitchenStats, eaterStats);
+    }
+
+    private Duration uptime() {
+        return startNanos == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    /**
+     * Closes gracefully: stops taking dumplings, closes every client with 1001 once what was
+     * already accepted for it is written, waits a little for the close handshakes, then
+     * stops Jetty. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (state.compareAndSet(State.NEW, State.CLOSED)) {
+            return;
+        }
+        if (!state.compareAndSet(State.STARTED, State.CLOSING)) {
+            return;
+        }
+        statusTimer.shutdownNow();
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
+        for (HubEndpoint connection : connections) {
+            closing.add(connection.close(HubEndpoint.GOING_AWAY, "hub shutting down"));
+        }
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
+                    .get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException e) {
+            LOG.warn("{} clients did not finish closing within {}", connections.size(), CLOSE_WAIT);
+        } catch (ExecutionException e) {
+            LOG.debug("closing a client failed", e);
+        }
+        stopJetty();
+        state.set(State.CLOSED);
+        HubStatistics stats = statistics();
+        LOG.info("hub stopped after {}: {} dumplings in, {} out, {} invalid, {} binary, {} dropped for slow eaters",
+                stats.uptime(), stats.dumplingsIn(), stats.dumplingsOut(), stats.invalidFrames(),
+                stats.binaryFramesDropped(), stats.eaterDrops());
+    }
+
+    private void stopJetty() {
+        if (server == null) {
+            return;
+        }
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(HubServer.class.getClassLoader());
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the hub's Jetty failed", e);
+        } finally {
+            thread.setContextClassLoader(previous);
+            // Connectors opened by hand and never added to a started server are closed here.
+            if (kitchenConnector != null) {
+                kitchenConnector.close();
+            }
+            if (eaterConnector != null) {
+                eaterConnector.close();
+            }
+        }
+    }
+
+    // ---- called by the endpoints -------------------------------------------------------
+
+    Logger log() {
+        return LOG;
+    }
+
+    void connected(HubEndpoint connection) {
+        connections.add(connection);
+        State now = state.get();
+        if (now == State.CLOSING || now == State.CLOSED) {
+            connection.close(HubEndpoint.GOING_AWAY, "hub shutting down");
+        }
+    }
+
+    void disconnected(HubEndpoint connection) {
+        connections.remove(connection);
+        if (connection instanceof KitchenEndpoint kitchen) {
+            kitchens.remove(kitchen);
+        } else if (connection instanceof EaterEndpoint eater && eaters.remove(eater)) {
+            departedEaterDrops.add(eater.dropped());
+        }
+    }
+
+    void kitchenJoined(KitchenEndpoint kitchen) {
+        kitchens.add(kitchen);
+        // onClosed may have run meanwhile (an aborted connection): do not keep a ghost.
+        if (kitchen.isDisconnected()) {
+            kitchens.remove(kitchen);
+            return;
+        }
+        LOG.info("kitchen {} joined from {}:{}", kitchen.hello().kitchenName(), kitchen.host(), kitchen.port());
+    }
+
+    void eaterJoined(EaterEndpoint eater) {
+        eaters.add(eater);
+        if (eater.isDisconnected()) {
+            eaters.remove(eater);
+            return;
+        }
+        LOG.info("eater {} joined from {}:{}", eater.hello().eaterName(), eater.host(), eater.port());
+    }
+
+    void invalidFrame(KitchenEndpoint kitchen, String why) {
+        invalidFrames.increment();
+        droppedWarning.warn("dropped an invalid dumpling from kitchen {} at {}:{}: {}",
+                kitchen.hello().kitchenName(), kitchen.host(), kitchen.port(), why);
+    }
+
+    void binaryFrame(KitchenEndpoint kitchen) {
+        binaryFrames.increment();
+        droppedWarning.warn("dropped a binary message from kitchen {} at {}:{}: dumplings are text",
+                kitchen.hello().kitchenName(), kitchen.host(), kitchen.port());
+    }
+
+    /**
+     * Forwards one valid dumpling from a kitchen to every eater.
+     *
+     * @param json the dumpling exactly as the kitchen sent it
+     */
+    void publishFromKitchen(ByteBuffer json) {
+        if (state.get() != State.STARTED) {
+            return;
+        }
+        dumplingsIn.increment();
+        publish(json);
+    }
+
+    private void publish(ByteBuffer json) {
+        int sent = 0;
+        for (EaterEndpoint eater : eaters) {
+            if (eater.send(json)) {
+                sent++;
+            }
+        }
+        dumplingsOut.add(sent);
+    }
+
+    // ---- status dumplings --------------------------------------------------------------
+
+    private void sendStatus() {
+        try {
+            if (state.get() != State.STARTED) {
+                return;
+            }
+            Dumpling status = new Dumpling(STATUS_CHEF, null, System.currentTimeMillis() / 1000.0,
+                    DumplingDriver.INTERVAL, statusPayload());
+            publish(ByteBuffer.wrap(DumplingJson.toJsonBytes(status)));
+        } catch (RuntimeException e) {
+            // Never let an exception cancel the periodic task.
+            LOG.error("cannot send the hub's status dumpling", e);
+        }
+    }
+
+    /** @return the payload of a status dumpling, keys in the original's order */
+    Map<String, Object> statusPayload() {
+        List<Map<String, Object>> kitchenInfo = new ArrayList<>();
+        for (KitchenEndpoint kitchen : kitchens) {
+            kitchenInfo.add(clientInfo("info_from_kitchen", kitchen.helloFields(), kitchen));
+        }
+        List<Map<String, Object>> eaterInfo = new ArrayList<>();
+        for (EaterEndpoint eater : eaters) {
+            eaterInfo.add(clientInfo("info_from_eater", eater.helloFields(), eater));
+        }
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("total_dumplings_in", dumplingsIn.sum());
+        payload.put("total_dumplings_out", dumplingsOut.sum());
+        payload.put("server_uptime", uptime().toNanos() / 1e9);
+        payload.put("dumpling_kitchen_count", kitchenInfo.size());
+        payload.put("dumpling_eater_count", eaterInfo.size());
+        payload.put("dumpling_kitchens", kitchenInfo);
+        payload.put("dumpling_eaters", eaterInfo);
+        return payload;
+    }
+
+    private static Map<String, Object> clientInfo(String helloKey, Map<String, Object> hello, HubEndpoint client) {
+        Map<String, Object> fromHub = new LinkedHashMap<>();
+        fromHub.put("host", client.host());
+        fromHub.put("port", client.port());
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put(helloKey, hello);
+        info.put("info_from_hub", fromHub);
+        return info;
+    }
+}

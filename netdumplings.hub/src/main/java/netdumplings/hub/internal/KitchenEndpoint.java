@@ -1,0 +1,106 @@
+package netdumplings.hub.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.eclipse.jetty.websocket.core.CloseStatus;
+
+import netdumplings.api.InvalidDumplingException;
+import netdumplings.api.KitchenHello;
+import netdumplings.api.json.DumplingJson;
+
+/**
+ * A kitchen's connection: the first message must be a kitchen hello (else close 1011);
+ * every later text message is checked as the original hub does (JSON with
+ * {@code metadata.chef}) and forwarded byte for byte to every eater, or dropped and
+ * counted. Binary messages are dropped and counted. The kitchen is never sent anything.
+ */
+final class KitchenEndpoint extends HubEndpoint {
+
+    private volatile KitchenHello hello;
+    /** The hello as the kitchen sent it, shown unchanged in the hub's status. */
+    private volatile Map<String, Object> helloFields;
+    private final LongAdder dumplingsIn = new LongAdder();
+    private final LongAdder invalidFrames = new LongAdder();
+
+    KitchenEndpoint(HubServer hub, int maxMessageBytes) {
+        super(hub, maxMessageBytes);
+    }
+
+    @Override
+    protected boolean wantsText() {
+        return true;
+    }
+
+    @Override
+    protected boolean onText(byte[] utf8Bytes) {
+        if (hello == null) {
+            return onHello(utf8Bytes);
+        }
+        String json;
+        try {
+            json = decode(utf8Bytes);
+            DumplingJson.chefOf(json);
+        } catch (InvalidDumplingException | CharacterCodingException e) {
+            invalidFrames.increment();
+            hub.invalidFrame(this, e instanceof CharacterCodingException ? "text is not valid UTF-8" : e.getMessage());
+            return true;
+        }
+        dumplingsIn.increment();
+        hub.publishFromKitchen(ByteBuffer.wrap(utf8Bytes));
+        return true;
+    }
+
+    private boolean onHello(byte[] utf8Bytes) {
+        try {
+            String json = decode(utf8Bytes);
+            KitchenHello parsed = DumplingJson.kitchenHelloFromJson(json);
+            helloFields = DumplingJson.objectFromJson(json);
+            hello = parsed;
+        } catch (InvalidDumplingException | CharacterCodingException e) {
+            String why = e instanceof CharacterCodingException ? "text is not valid UTF-8" : e.getMessage();
+            hub.log().warn("kitchen at {}:{} sent an invalid hello, closing: {}", host(), port(), why);
+            close(SERVER_ERROR, "invalid kitchen hello: " + why);
+            return false;
+        }
+        hub.kitchenJoined(this);
+        return true;
+    }
+
+    @Override
+    protected boolean onBinary() {
+        if (hello == null) {
+            hub.log().warn("kitchen at {}:{} sent a binary hello, closing", host(), port());
+            close(SERVER_ERROR, "invalid kitchen hello: binary message");
+            return false;
+        }
+        invalidFrames.increment();
+        hub.binaryFrame(this);
+        return true;
+    }
+
+    @Override
+    protected void onDisconnect(CloseStatus status) {
+        if (hello != null) {
+            hub.log().info("kitchen {} at {}:{} left ({})", hello.kitchenName(), host(), port(), status);
+        }
+    }
+
+    /** @return the hello, or null before a valid one */
+    KitchenHello hello() {
+        return hello;
+    }
+
+    /** @return the hello's fields as sent, or null before a valid one */
+    Map<String, Object> helloFields() {
+        return helloFields;
+    }
+
+    HubStatistics.KitchenStatistics statistics() {
+        KitchenHello h = hello;
+        return new HubStatistics.KitchenStatistics(h == null ? null : h.kitchenName(), host(), port(),
+                dumplingsIn.sum(), invalidFrames.sum());
+    }
+}
