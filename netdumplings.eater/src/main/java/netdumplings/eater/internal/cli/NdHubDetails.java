@@ -1,0 +1,88 @@
+package netdumplings.eater.internal.cli;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.ZoneId;
+import java.util.List;
+
+import netdumplings.api.Dumpling;
+import netdumplings.eater.DumplingEater;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code nd-hubdetails}: waits for one {@code SystemStatusChef} dumpling, prints its
+ * payload as sorted, indented JSON and exits 0. Does not reconnect: a hub that cannot
+ * be reached, or goes away first, is one line on stderr and exit code 1.
+ */
+@Command(name = "nd-hubdetails", sortOptions = false, usageHelpAutoWidth = true,
+        versionProvider = Versions.class,
+        description = {"A dumpling eater.", "",
+            "Connects to nd-hub (the dumpling hub) and waits for a single SystemStatus dumpling which it "
+                    + "displays the full contents of and then exits."})
+public final class NdHubDetails extends EaterCommand {
+
+    @Option(names = {"-h", "--hub"}, paramLabel = "HOST:PORT", defaultValue = "localhost:11348",
+            description = "Address where nd-hub is sending dumplings from. Default: ${DEFAULT-VALUE}.")
+    String hub;
+
+    @Option(names = {"-n", "--eater-name"}, paramLabel = "EATER_NAME", defaultValue = "detailseater",
+            description = "Dumpling eater name for this tool when connecting to nd-hub. Default: ${DEFAULT-VALUE}.")
+    String eaterName;
+
+    @Option(names = "--color", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Print color output. Default: on.")
+    boolean color;
+
+    @Option(names = "--help", usageHelp = true, description = "Show this message and exit.")
+    boolean help;
+
+    @Option(names = "--version", versionHelp = true, description = "Show the version and exit.")
+    boolean version;
+
+    private volatile boolean printed;
+
+    /**
+     * @param out  where the status is printed
+     * @param err  where errors go
+     * @param zone unused (no times printed); for symmetry with the other tools
+     */
+    public NdHubDetails(PrintStream out, PrintStream err, ZoneId zone) {
+        super("nd-hubdetails", out, err, zone, false);
+    }
+
+    /** Runs nd-hubdetails and exits with its code. */
+    public static void main(String[] args) {
+        System.exit(runMain(new NdHubDetails(System.out, System.err, ZoneId.systemDefault()), args));
+    }
+
+    @Override
+    boolean retries() {
+        return false;
+    }
+
+    @Override
+    public Integer call() {
+        DumplingEater.Builder builder = DumplingEater.builder()
+                .name(eaterName)
+                .hub(hub)
+                .chefs(List.of("SystemStatusChef"))
+                .reconnect(false)
+                .onConnect(this::connected)
+                .onDumpling(this::print);
+        runEater(builder, 1);
+        return printed || closed() ? 0 : EXIT_FAILURE;
+    }
+
+    private void connected(URI hubUri) {
+        out.println("Connected to nd-hub at " + hubUri);
+        out.println("Waiting for a SystemStatus dumpling...");
+        out.flush();
+    }
+
+    private void print(Dumpling dumpling) {
+        out.print("\n" + PythonJson.dumps(dumpling.payload(), color) + "\n\n");
+        out.flush();
+        printed = true;
+    }
+}

@@ -1,0 +1,133 @@
+package netdumplings.eater.internal.cli;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+import netdumplings.api.Dumpling;
+import netdumplings.api.DumplingDriver;
+import netdumplings.eater.DumplingEater;
+import netdumplings.eater.HubConnectionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code nd-print}: prints every dumpling the hub sends, as the original's nd-print does:
+ * a header {@code <local ISO time> [packet  ] <Chef> from <kitchen>}, then the payload as
+ * sorted JSON indented by four spaces, between blank lines.
+ */
+@Command(name = "nd-print", sortOptions = false, usageHelpAutoWidth = true,
+        versionProvider = Versions.class,
+        description = {"A dumpling eater.", "",
+            "Connects to nd-hub (the dumpling hub) and prints information on all received dumplings."})
+public final class NdPrint extends EaterCommand {
+
+    static final String BOLD = "\u001b[1m";
+    static final String RESET = "\u001b[0m";
+
+    @Option(names = {"-h", "--hub"}, paramLabel = "HOST:PORT", defaultValue = "localhost:11348",
+            description = "Address where nd-hub is sending dumplings from. Default: ${DEFAULT-VALUE}.")
+    String hub;
+
+    @Option(names = {"-c", "--chef"}, paramLabel = "CHEF_NAME",
+            description = "Restrict dumplings to those made by this chef. Multiple can be specified. "
+                    + "Displays all chefs by default.")
+    List<String> chefs = new ArrayList<>();
+
+    @Option(names = {"-k", "--kitchen"}, paramLabel = "KITCHEN_NAME",
+            description = "Restrict dumplings to those emitted by this kitchen. Multiple can be specified. "
+                    + "Displays all kitchens by default.")
+    List<String> kitchens = new ArrayList<>();
+
+    @Option(names = {"-n", "--eater-name"}, paramLabel = "EATER_NAME", defaultValue = "printereater",
+            description = "Dumpling eater name for this tool when connecting to nd-hub. Default: ${DEFAULT-VALUE}.")
+    String eaterName;
+
+    @Option(names = "--interval-dumplings", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Print interval dumplings. Default: on.")
+    boolean intervalDumplings;
+
+    @Option(names = "--packet-dumplings", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Print packet dumplings. Default: on.")
+    boolean packetDumplings;
+
+    @Option(names = "--payload", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Print dumpling payload. Default: on.")
+    boolean payload;
+
+    @Option(names = "--color", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Print color output. Default: on.")
+    boolean color;
+
+    @Option(names = "--help", usageHelp = true, description = "Show this message and exit.")
+    boolean help;
+
+    @Option(names = "--version", versionHelp = true, description = "Show the version and exit.")
+    boolean version;
+
+    /**
+     * @param out      where dumplings are printed
+     * @param err      where errors and notices go
+     * @param zone     the time zone of printed times
+     */
+    public NdPrint(PrintStream out, PrintStream err, ZoneId zone) {
+        super("nd-print", out, err, zone, false);
+    }
+
+    /** Runs nd-print and exits with its code. */
+    public static void main(String[] args) {
+        System.exit(runMain(new NdPrint(System.out, System.err, ZoneId.systemDefault()), args));
+    }
+
+    @Override
+    public Integer call() {
+        DumplingEater.Builder builder = DumplingEater.builder()
+                .name(eaterName)
+                .hub(hub)
+                .chefs(chefs)
+                .kitchens(kitchens)
+                .onConnect(this::connected)
+                .onDumpling(this::print)
+                .onConnectionLost(this::lost)
+                .onInvalidDumpling((frame, e) -> err.println(program() + ": skipped a message that is not a dumpling: "
+                        + e.getMessage()));
+        runEater(builder, Long.MAX_VALUE);
+        return 0;
+    }
+
+    private void connected(URI hubUri) {
+        out.println("Connected to nd-hub at " + hubUri);
+        out.println("Waiting for dumplings...\n");
+        out.flush();
+    }
+
+    private void lost(Throwable cause) {
+        out.println("\nLost connection to nd-hub: " + HubConnectionException.describe(cause));
+        out.flush();
+    }
+
+    private void print(Dumpling dumpling) {
+        boolean wanted = dumpling.driver() == DumplingDriver.INTERVAL ? intervalDumplings : packetDumplings;
+        if (!wanted) {
+            return;
+        }
+        StringBuilder text = new StringBuilder(256);
+        text.append(PythonTime.isoFormat(dumpling.creationTime(), zone))
+                .append(" [").append(String.format("%-8s", dumpling.driver().wireName())).append("] ")
+                .append(bold(dumpling.chef()))
+                .append(" from ")
+                .append(bold(dumpling.kitchen() == null ? "None" : dumpling.kitchen())) // Python prints None
+                .append('\n');
+        if (payload) {
+            text.append('\n').append(PythonJson.dumps(dumpling.payload(), color)).append("\n\n");
+        }
+        out.print(text);
+        out.flush();
+    }
+
+    private String bold(String s) {
+        return color ? BOLD + s + RESET : s;
+    }
+}
