@@ -1,0 +1,267 @@
+package netdumplings.kitchen.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import netdumplings.api.ChefContext;
+import netdumplings.api.Dumpling;
+import netdumplings.api.DumplingChef;
+import netdumplings.api.DumplingDriver;
+import netdumplings.api.InvalidDumplingPayloadException;
+import netdumplings.api.json.DumplingJson;
+
+/**
+ * Feeds one chef on a thread of its own, from a bounded queue of packet batches, so a slow
+ * chef never stalls capture or other chefs: when its queue is full, the capture thread
+ * drops the batch for this chef only and counts it. Every chef method is called on this
+ * thread, so never concurrently.
+ */
+final class ChefWorker implements ChefContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChefWorker.class);
+    /** At most one log line per chef per this many nanoseconds for repeated failures. */
+    private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** How long {@link #stop()} waits for a chef busy in a handler. */
+    private static final long STOP_WAIT_MILLIS = 5_000;
+
+    private final DumplingChef chef;
+    private final String chefName;
+    private final String kitchenName;
+    private final Duration pokeInterval;
+    private final long pokeNanos;
+    private final Consumer<byte[]> sink;
+    private final BlockingQueue<PacketBatch> queue;
+    private final Thread thread;
+    private final CountDownLatch endHandled = new CountDownLatch(1);
+
+    private volatile boolean running = true;
+    private volatile boolean endPending;
+
+    // Written by the worker thread only (single writer), read by anyone.
+    private volatile long packets;
+    private volatile long errors;
+    private volatile long handlerNanos;
+    // Written by the capture thread only.
+    private volatile long dropped;
+    // Written from any thread (ChefContext.send).
+    private final LongAdder dumplings = new LongAdder();
+    private final LongAdder invalidPayloads = new LongAdder();
+
+    private long lastErrorLog = System.nanoTime() - LOG_EVERY_NANOS;
+    private long errorsSinceLog;
+
+    ChefWorker(DumplingChef chef, String kitchenName, Duration pokeInterval, int queueBatches,
+            Consumer<byte[]> sink) {
+        this.chef = requireNonNull(chef, "chef");
+        this.chefName = requireNonNull(chef.name(), "chef.name()");
+        this.kitchenName = requireNonNull(kitchenName, "kitchenName");
+        this.pokeInterval = requireNonNull(pokeInterval, "pokeInterval");
+        this.pokeNanos = Math.max(1, pokeInterval.toNanos());
+        this.sink = requireNonNull(sink, "sink");
+        this.queue = new ArrayBlockingQueue<>(queueBatches);
+        this.thread = new Thread(this::run, "nd-chef-" + kitchenName + "-" + chefName);
+        thread.setDaemon(true);
+    }
+
+    DumplingChef chef() {
+        return chef;
+    }
+
+    String chefName() {
+        return chefName;
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Capture thread only: offers a batch, or counts it as dropped for this chef. */
+    void offer(PacketBatch batch) {
+        if (!queue.offer(batch)) {
+            dropped += batch.size();
+        }
+    }
+
+    /** The capture has ended: run the interval handler once more when the queue is drained. */
+    void captureEnded() {
+        endPending = true;
+        queue.offer(PacketBatch.WAKE_UP); // if full, the worker is busy and sees the flag anyway
+    }
+
+    boolean awaitEndHandled(long nanos) throws InterruptedException {
+        return endHandled.await(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Stops feeding the chef, calls its {@code stop()}, and waits a while for that. */
+    void stop() {
+        running = false;
+        queue.clear();
+        queue.offer(PacketBatch.WAKE_UP);
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join(STOP_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (thread.isAlive()) {
+                LOG.warn("kitchen {}: chef {} did not stop within {} ms", kitchenName, chefName,
+                        STOP_WAIT_MILLIS);
+            }
+        }
+    }
+
+    ChefStatistics statistics() {
+        return new ChefStatistics(chefName, chef.getClass().getName(), packets, dumplings.sum(),
+                errors, invalidPayloads.sum(), dropped, handlerNanos);
+    }
+
+    private void run() {
+        try {
+            chef.start(this);
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            failed("start", e);
+        }
+        interval();
+        long nextPoke = System.nanoTime() + pokeNanos;
+        while (running) {
+            long wait = nextPoke - System.nanoTime();
+            PacketBatch batch = null;
+            if (wait > 0) {
+                try {
+                    batch = queue.poll(wait, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    break;
+                }
+            }
+            if (batch != null && running) {
+                handle(batch);
+            }
+            long now = System.nanoTime();
+            if (running && now - nextPoke >= 0) {
+                interval();
+                nextPoke += pokeNanos;
+                if (now - nextPoke >= 0) {
+                    nextPoke = now + pokeNanos; // fell behind: do not call it in a burst
+                }
+            }
+            if (running && endPending && queue.isEmpty()) {
+                endPending = false;
+                interval();
+                endHandled.countDown();
+            }
+        }
+        try {
+            chef.stop();
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            failed("stop", e);
+        }
+        endHandled.countDown();
+    }
+
+    private void handle(PacketBatch batch) {
+        int size = batch.size();
+        if (size == 0) {
+            return;
+        }
+        CapturedPacket[] batchPackets = batch.packets();
+        long start = System.nanoTime();
+        for (int i = 0; i < size; i++) {
+            Object payload;
+            try {
+                payload = chef.packetHandler(batchPackets[i]);
+            } catch (RuntimeException | LinkageError | StackOverflowError e) {
+                failed("packetHandler", e);
+                continue;
+            }
+            if (payload != null) {
+                emit(DumplingDriver.PACKET, payload);
+            }
+        }
+        handlerNanos += System.nanoTime() - start;
+        packets += size;
+    }
+
+    private void interval() {
+        Object payload;
+        try {
+            payload = chef.intervalHandler(this);
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            failed("intervalHandler", e);
+            return;
+        }
+        if (payload != null) {
+            emit(DumplingDriver.INTERVAL, payload);
+        }
+    }
+
+    /** Encodes once, here on the chef's thread, and hands the bytes on. */
+    private void emit(DumplingDriver driver, Object payload) {
+        try {
+            encodeAndSink(driver, payload);
+        } catch (InvalidDumplingPayloadException e) {
+            // Counted in encodeAndSink; logged like any chef error, rate-limited.
+            logRateLimited("made an invalid payload", e);
+        }
+    }
+
+    private void encodeAndSink(DumplingDriver driver, Object payload) {
+        Instant now = Instant.now();
+        byte[] json;
+        try {
+            json = DumplingJson.toJsonBytes(new Dumpling(chefName, kitchenName,
+                    now.getEpochSecond() + now.getNano() / 1e9, driver, payload));
+        } catch (InvalidDumplingPayloadException e) {
+            invalidPayloads.increment();
+            throw e;
+        }
+        dumplings.increment();
+        sink.accept(json);
+    }
+
+    private void failed(String method, Throwable e) {
+        errors++;
+        logRateLimited("threw in " + method, e);
+    }
+
+    private void logRateLimited(String what, Throwable e) {
+        errorsSinceLog++;
+        long now = System.nanoTime();
+        if (now - lastErrorLog >= LOG_EVERY_NANOS) {
+            LOG.warn("kitchen {}: chef {} {} ({} such problems since the last report)", kitchenName,
+                    chefName, what, errorsSinceLog, e);
+            lastErrorLog = now;
+            errorsSinceLog = 0;
+        }
+    }
+
+    // ChefContext
+
+    @Override
+    public String kitchenName() {
+        return kitchenName;
+    }
+
+    @Override
+    public Duration pokeInterval() {
+        return pokeInterval;
+    }
+
+    @Override
+    public void send(DumplingDriver driver, Object payload) {
+        requireNonNull(driver, "driver");
+        if (payload != null) {
+            encodeAndSink(driver, payload);
+        }
+    }
+}

@@ -1,0 +1,681 @@
+package netdumplings.kitchen.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+import org.pcap4j.core.BpfProgram.BpfCompileMode;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapHandle.TimestampPrecision;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface;
+import org.pcap4j.core.PcapNetworkInterface.PromiscuousMode;
+import org.pcap4j.core.Pcaps;
+import org.pcap4j.core.RawPacketListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import netdumplings.api.DumplingChef;
+import netdumplings.api.KitchenHello;
+import netdumplings.api.NetDumplingsException;
+import netdumplings.api.json.DumplingJson;
+
+/**
+ * The kitchen engine, plain Java (usable without OSGi): captures packets live or from a
+ * capture file on a thread of its own, hands them in batches to every chef's
+ * {@link ChefWorker}, and passes the encoded dumplings to a sink (the {@link HubSender}
+ * when built with {@link Builder#hub(String)}).
+ * <p>
+ * Life cycle: {@link #builder()} ... {@link Builder#build()}, {@link #start()} (opens the
+ * capture, throwing a {@link NetDumplingsException} with a one-line message if it cannot),
+ * chefs added and removed at any time with {@link #addChef} / {@link #removeChef},
+ * {@link #awaitCaptureEnd(Duration)} for capture files, and {@link #close()}.
+ */
+public final class Kitchen implements AutoCloseable {
+
+    /** Default packets per batch handed to the chefs. */
+    public static final int DEFAULT_BATCH_SIZE = 256;
+    /** Default batches queued per chef before batches are dropped for it. */
+    public static final int DEFAULT_CHEF_QUEUE_BATCHES = 256;
+    /** libpcap's name for "every interface"; the original calls it {@code all}. */
+    static final String ANY_INTERFACE = "any";
+    /** A batch of a live capture is handed on after at most this long. */
+    private static final long MAX_BATCH_AGE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** libpcap read timeout of live captures: bounds latency and the reaction to close(). */
+    private static final int LIVE_READ_TIMEOUT_MILLIS = 10;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Kitchen.class);
+
+    private final String name;
+    private final Path pcapFile;
+    private final String liveInterface;
+    private final String filter;
+    private final double speed;
+    private final int loop;
+    private final Duration pokeInterval;
+    private final int snaplen;
+    private final boolean promiscuous;
+    private final int batchSize;
+    private final int chefQueueBatches;
+    private final Consumer<byte[]> sink;
+    private final HubSender hubSender;
+    private final Consumer<String> onFailure;
+
+    private final Object lock = new Object();
+    /** Copy-on-write: the capture thread reads it once per batch. */
+    private volatile ChefWorker[] workers = new ChefWorker[0];
+    private boolean started;
+    private boolean captureEnded;
+    private volatile boolean stopping;
+    private volatile PcapHandle handle;
+    private Thread captureThread;
+    private volatile String failure;
+    private volatile long packetsCaptured;
+
+    private Kitchen(Builder b) {
+        this.name = b.name;
+        this.pcapFile = b.pcapFile;
+        this.liveInterface = b.liveInterface;
+        this.filter = b.filter;
+        this.speed = b.speed;
+        this.loop = b.loop;
+        this.pokeInterval = b.pokeInterval;
+        this.snaplen = b.snaplen;
+        this.promiscuous = b.promiscuous;
+        this.batchSize = b.batchSize;
+        this.chefQueueBatches = b.chefQueueBatches;
+        this.onFailure = b.onFailure;
+        if (b.hub != null) {
+            this.hubSender = new HubSender(b.hub, () -> DumplingJson.toJson(hello()), b.hubBufferCapacity);
+            this.sink = b.sink == null ? hubSender : json -> {
+                hubSender.accept(json);
+                b.sink.accept(json);
+            };
+        } else {
+            this.hubSender = null;
+            this.sink = b.sink == null ? json -> { } : b.sink;
+        }
+        for (DumplingChef chef : b.chefs) {
+            addChef(chef);
+        }
+    }
+
+    /** @return a builder with the original nd-sniff's defaults and no sink */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the kitchen's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return the hello this kitchen sends to the hub: chefs are its chefs' class names */
+    public KitchenHello hello() {
+        List<String> chefs = new ArrayList<>();
+        for (ChefWorker w : workers) {
+            chefs.add(w.chef().getClass().getName());
+        }
+        chefs.sort(null);
+        String iface = pcapFile != null ? pcapFile.toString()
+                : ANY_INTERFACE.equals(liveInterface) ? "all" : liveInterface;
+        return new KitchenHello(name, iface, filter, chefs, pokeInterval.toNanos() / 1e9);
+    }
+
+    /** @return the hub sender, if this kitchen was built with a hub */
+    public Optional<HubSender> hubSender() {
+        return Optional.ofNullable(hubSender);
+    }
+
+    /**
+     * Opens the capture (file or interface, with the filter), starts every chef added so
+     * far, then captures on a new thread.
+     *
+     * @throws NetDumplingsException with a one-line message if the capture cannot be
+     *         opened: missing or unreadable file, bad filter, unknown interface, no
+     *         permission ({@link CaptureOpenException#permissionDenied()} tells)
+     * @throws IllegalStateException if already started
+     */
+    public void start() {
+        Pcap4jSupport.ensureReady();
+        PcapHandle first = open();
+        synchronized (lock) {
+            if (started) {
+                first.close();
+                throw new IllegalStateException("kitchen " + name + " is already started");
+            }
+            started = true;
+            for (ChefWorker w : workers) {
+                w.start();
+            }
+        }
+        if (hubSender != null) {
+            hubSender.start();
+        }
+        captureThread = new Thread(() -> capture(first), "nd-capture-" + name);
+        captureThread.setDaemon(true);
+        captureThread.start();
+    }
+
+    /**
+     * Starts feeding a chef (at once if the kitchen runs, else at {@link #start()}),
+     * without disturbing the capture. Its {@code start()} and first interval handler run
+     * on its own thread.
+     *
+     * @param chef the chef; a chef already added is not added twice
+     */
+    public void addChef(DumplingChef chef) {
+        requireNonNull(chef, "chef");
+        synchronized (lock) {
+            for (ChefWorker w : workers) {
+                if (w.chef() == chef) {
+                    return;
+                }
+            }
+            ChefWorker worker = new ChefWorker(chef, name, pokeInterval, chefQueueBatches, sink);
+            ChefWorker[] next = Arrays.copyOf(workers, workers.length + 1);
+            next[next.length - 1] = worker;
+            workers = next;
+            if (started && !stopping) {
+                worker.start();
+                if (captureEnded) {
+                    worker.captureEnded();
+                }
+            }
+        }
+    }
+
+    /**
+     * Stops feeding a chef and calls its {@code stop()}; capture goes on.
+     *
+     * @param chef the chef
+     * @return whether it was fed by this kitchen
+     */
+    public boolean removeChef(DumplingChef chef) {
+        requireNonNull(chef, "chef");
+        ChefWorker removed = null;
+        synchronized (lock) {
+            List<ChefWorker> next = new ArrayList<>(Arrays.asList(workers));
+            for (ChefWorker w : workers) {
+                if (w.chef() == chef) {
+                    removed = w;
+                    next.remove(w);
+                }
+            }
+            workers = next.toArray(new ChefWorker[0]);
+            if (removed != null && !started) {
+                return true;
+            }
+        }
+        if (removed != null) {
+            removed.stop();
+        }
+        return removed != null;
+    }
+
+    /** @return the chefs fed now */
+    public List<DumplingChef> chefs() {
+        List<DumplingChef> result = new ArrayList<>();
+        for (ChefWorker w : workers) {
+            result.add(w.chef());
+        }
+        return result;
+    }
+
+    /**
+     * Waits until a capture file has been read to its end (every loop) and every chef has
+     * handled its last packet and run its final interval handler.
+     *
+     * @param timeout how long to wait at most
+     * @return whether that happened in time (never, for a live capture or endless loop)
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitCaptureEnd(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Thread t = captureThread;
+        if (t == null) {
+            return false;
+        }
+        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        if (t.isAlive() || !captureEnded) {
+            return false;
+        }
+        for (ChefWorker w : workers) {
+            if (!w.awaitEndHandled(Math.max(0, deadline - System.nanoTime()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return packets captured so far (updated once per batch) */
+    public long packetsCaptured() {
+        return packetsCaptured;
+    }
+
+    /** @return per-chef statistics, in the order the chefs were added */
+    public List<ChefStatistics> statistics() {
+        List<ChefStatistics> result = new ArrayList<>();
+        for (ChefWorker w : workers) {
+            result.add(w.statistics());
+        }
+        return result;
+    }
+
+    /** @return why capture stopped early, if it did */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** Stops capturing, stops every chef (calling its {@code stop()}), and the hub sender. */
+    @Override
+    public void close() {
+        stopping = true;
+        PcapHandle h = handle;
+        if (h != null) {
+            try {
+                h.breakLoop();
+            } catch (NotOpenException e) {
+                // Already closed by the capture thread.
+            }
+        }
+        Thread t = captureThread;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        ChefWorker[] stopped;
+        synchronized (lock) {
+            stopped = workers;
+        }
+        for (ChefWorker w : stopped) {
+            if (started) {
+                w.stop();
+            }
+        }
+        if (hubSender != null) {
+            hubSender.close();
+        }
+    }
+
+    // Capture thread
+
+    private PcapHandle open() {
+        try {
+            PcapHandle h;
+            if (pcapFile != null) {
+                if (!Files.isRegularFile(pcapFile)) {
+                    throw new CaptureOpenException("capture file " + pcapFile + " does not exist", false);
+                }
+                if (!Files.isReadable(pcapFile)) {
+                    throw new CaptureOpenException("capture file " + pcapFile + " is not readable", false);
+                }
+                try {
+                    h = Pcaps.openOffline(pcapFile.toString(), TimestampPrecision.NANO);
+                } catch (PcapNativeException e) {
+                    throw new CaptureOpenException("cannot read capture file " + pcapFile + ": "
+                            + oneLine(e.getMessage()), false);
+                }
+            } else {
+                PcapNetworkInterface nif = Pcaps.getDevByName(liveInterface);
+                if (nif == null) {
+                    throw new CaptureOpenException("no network interface named " + liveInterface, false);
+                }
+                try {
+                    h = nif.openLive(snaplen, promiscuous ? PromiscuousMode.PROMISCUOUS
+                            : PromiscuousMode.NONPROMISCUOUS, LIVE_READ_TIMEOUT_MILLIS);
+                } catch (PcapNativeException e) {
+                    String message = oneLine(e.getMessage());
+                    boolean permission = message.toLowerCase().contains("permi");
+                    throw new CaptureOpenException("cannot capture on interface " + liveInterface + ": "
+                            + message, permission);
+                }
+            }
+            if (!filter.isEmpty()) {
+                try {
+                    h.setFilter(filter, BpfCompileMode.OPTIMIZE);
+                } catch (PcapNativeException | NotOpenException e) {
+                    h.close();
+                    throw new CaptureOpenException("bad filter \"" + filter + "\": "
+                            + oneLine(e.getMessage()), false);
+                }
+            }
+            return h;
+        } catch (PcapNativeException e) {
+            throw new CaptureOpenException("cannot open capture: " + oneLine(e.getMessage()), false);
+        }
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "unknown error" : message.replaceAll("\\s+", " ").trim();
+    }
+
+    private void capture(PcapHandle first) {
+        Capture capture = new Capture();
+        try {
+            if (pcapFile == null) {
+                capture.live(first);
+            } else {
+                PcapHandle h = first;
+                for (int pass = 1; !stopping; pass++) {
+                    capture.replay(h);
+                    h.close();
+                    handle = null;
+                    if (stopping || (loop > 0 && pass >= loop)) {
+                        break;
+                    }
+                    h = open();
+                }
+            }
+        } catch (NetDumplingsException | PcapNativeException | NotOpenException e) {
+            if (!stopping) {
+                fail(e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            if (!stopping) {
+                LOG.error("kitchen {}: capture failed", name, e);
+                fail(String.valueOf(e));
+            }
+        } finally {
+            PcapHandle h = handle;
+            if (h != null) {
+                h.close();
+                handle = null;
+            }
+            capture.flush();
+            ChefWorker[] toSignal;
+            synchronized (lock) {
+                captureEnded = true;
+                toSignal = workers;
+            }
+            for (ChefWorker w : toSignal) {
+                w.captureEnded();
+            }
+        }
+    }
+
+    private void fail(String message) {
+        failure = message;
+        LOG.error("kitchen {}: {}", name, message);
+        if (onFailure != null) {
+            onFailure.accept(message);
+        }
+    }
+
+    /** The capture thread's state: the batch being filled and replay pacing. */
+    private final class Capture implements RawPacketListener {
+        private CapturedPacket[] batch = new CapturedPacket[batchSize];
+        private int size;
+        private long batchStart;
+        private long captured;
+        private PcapHandle current;
+        private int dlt;
+        private boolean live;
+        private long firstPacketNanos;
+        private long replayStart;
+
+        void replay(PcapHandle h) throws PcapNativeException, NotOpenException {
+            begin(h, false);
+            try {
+                h.loop(-1, this);
+            } catch (InterruptedException e) {
+                // breakLoop() from close(): stop.
+            }
+            flush();
+        }
+
+        void live(PcapHandle h) throws PcapNativeException, NotOpenException {
+            begin(h, true);
+            while (!stopping) {
+                try {
+                    // dispatch() returns after each buffer or read timeout, so an idle
+                    // capture still hands on its partial batch.
+                    h.dispatch(-1, this);
+                } catch (InterruptedException e) {
+                    break;
+                }
+                flush();
+            }
+        }
+
+        private void begin(PcapHandle h, boolean isLive) {
+            current = h;
+            handle = h;
+            live = isLive;
+            dlt = h.getDlt().value();
+            firstPacketNanos = Long.MIN_VALUE;
+        }
+
+        @Override
+        public void gotPacket(byte[] data) {
+            Timestamp ts = current.getTimestamp();
+            Integer original = current.getOriginalLength();
+            long millis = ts.getTime();
+            CapturedPacket packet = new CapturedPacket(Math.floorDiv(millis, 1000), ts.getNanos(),
+                    original == null ? data.length : original, data, dlt);
+            captured++;
+            if (!live && speed > 0) {
+                pace(packet);
+            }
+            if (size == 0 && live) {
+                batchStart = System.nanoTime();
+            }
+            batch[size++] = packet;
+            if (size == batch.length || live && System.nanoTime() - batchStart > MAX_BATCH_AGE_NANOS) {
+                flush();
+            }
+            if (stopping) {
+                try {
+                    current.breakLoop();
+                } catch (NotOpenException e) {
+                    // Closing anyway.
+                }
+            }
+        }
+
+        /** Sleeps to honour the recorded gap before this packet, divided by the speed. */
+        private void pace(CapturedPacket packet) {
+            long at = packet.epochNanos();
+            if (firstPacketNanos == Long.MIN_VALUE) {
+                firstPacketNanos = at;
+                replayStart = System.nanoTime();
+                return;
+            }
+            long due = replayStart + (long) ((at - firstPacketNanos) / speed);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                flush(); // chefs get what came before the gap now, not after it
+                while (wait > 0 && !stopping) {
+                    LockSupport.parkNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(100)));
+                    wait = due - System.nanoTime();
+                }
+            }
+        }
+
+        void flush() {
+            if (size == 0) {
+                return;
+            }
+            PacketBatch full = new PacketBatch(batch, size);
+            batch = new CapturedPacket[batchSize];
+            size = 0;
+            for (ChefWorker w : workers) {
+                w.offer(full);
+            }
+            packetsCaptured = captured;
+        }
+    }
+
+    /** Opening the capture failed; the message is one line meant for the user. */
+    public static final class CaptureOpenException extends NetDumplingsException {
+        private static final long serialVersionUID = 1L;
+        private final boolean permissionDenied;
+
+        CaptureOpenException(String message, boolean permissionDenied) {
+            super(message);
+            this.permissionDenied = permissionDenied;
+        }
+
+        /** @return whether a live capture failed for lack of permission */
+        public boolean permissionDenied() {
+            return permissionDenied;
+        }
+    }
+
+    /** Builds a {@link Kitchen}; every setting has the original nd-sniff's default. */
+    public static final class Builder {
+        private String name = "default_kitchen";
+        private Path pcapFile;
+        private String liveInterface = ANY_INTERFACE;
+        private String filter = "tcp or udp or arp";
+        private double speed = 1.0;
+        private int loop = 1;
+        private Duration pokeInterval = Duration.ofSeconds(5);
+        private int snaplen = 65535;
+        private boolean promiscuous;
+        private int batchSize = DEFAULT_BATCH_SIZE;
+        private int chefQueueBatches = DEFAULT_CHEF_QUEUE_BATCHES;
+        private Consumer<byte[]> sink;
+        private String hub;
+        private int hubBufferCapacity = HubSender.DEFAULT_CAPACITY;
+        private Consumer<String> onFailure;
+        private final List<DumplingChef> chefs = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** @param name the kitchen's name (default {@code default_kitchen}) */
+        public Builder name(String name) {
+            this.name = requireNonNull(name, "name");
+            return this;
+        }
+
+        /** @param file a pcap or pcapng file to replay instead of capturing live (default: live) */
+        public Builder pcapFile(Path file) {
+            this.pcapFile = file;
+            return this;
+        }
+
+        /** @param iface the interface to capture on; {@code all} or {@code any} for all (default) */
+        public Builder liveInterface(String iface) {
+            requireNonNull(iface, "iface");
+            this.liveInterface = "all".equals(iface) || iface.isEmpty() ? ANY_INTERFACE : iface;
+            return this;
+        }
+
+        /** @param filter a BPF filter, also applied to files; empty for none (default {@code tcp or udp or arp}) */
+        public Builder filter(String filter) {
+            this.filter = requireNonNull(filter, "filter").trim();
+            return this;
+        }
+
+        /** @param speed replay speed: 1 as recorded (default), N times faster, 0 as fast as possible */
+        public Builder speed(double speed) {
+            if (!(speed >= 0) || Double.isInfinite(speed)) {
+                throw new IllegalArgumentException("speed must be 0 or positive, not " + speed);
+            }
+            this.speed = speed;
+            return this;
+        }
+
+        /** @param loop times to replay the file, 0 for ever (default 1) */
+        public Builder loop(int loop) {
+            if (loop < 0) {
+                throw new IllegalArgumentException("loop must be 0 or positive, not " + loop);
+            }
+            this.loop = loop;
+            return this;
+        }
+
+        /** @param interval time between interval handler calls (default 5 s) */
+        public Builder pokeInterval(Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("poke interval must be positive, not " + interval);
+            }
+            this.pokeInterval = interval;
+            return this;
+        }
+
+        /** @param snaplen bytes captured per packet, live (default 65535) */
+        public Builder snaplen(int snaplen) {
+            if (snaplen < 64) {
+                throw new IllegalArgumentException("snaplen must be at least 64, not " + snaplen);
+            }
+            this.snaplen = snaplen;
+            return this;
+        }
+
+        /** @param promiscuous whether to capture live in promiscuous mode (default false) */
+        public Builder promiscuous(boolean promiscuous) {
+            this.promiscuous = promiscuous;
+            return this;
+        }
+
+        /** @param size packets per batch handed to chefs (default 256) */
+        public Builder batchSize(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("batch size must be positive, not " + size);
+            }
+            this.batchSize = size;
+            return this;
+        }
+
+        /** @param batches batches queued per chef before dropping for it (default 256) */
+        public Builder chefQueueBatches(int batches) {
+            if (batches < 1) {
+                throw new IllegalArgumentException("chef queue must hold at least 1 batch");
+            }
+            this.chefQueueBatches = batches;
+            return this;
+        }
+
+        /** @param sink receives every encoded dumpling, on chef threads (default: none) */
+        public Builder sink(Consumer<byte[]> sink) {
+            this.sink = sink;
+            return this;
+        }
+
+        /** @param hub {@code host:port} of the hub to send dumplings to (default: none) */
+        public Builder hub(String hub) {
+            this.hub = hub;
+            return this;
+        }
+
+        /** @param capacity dumplings buffered for the hub (default 100,000) */
+        public Builder hubBufferCapacity(int capacity) {
+            this.hubBufferCapacity = capacity;
+            return this;
+        }
+
+        /** @param onFailure told, on the capture thread, when capture fails after start */
+        public Builder onFailure(Consumer<String> onFailure) {
+            this.onFailure = onFailure;
+            return this;
+        }
+
+        /** @param chef a chef to feed from the start */
+        public Builder chef(DumplingChef chef) {
+            chefs.add(requireNonNull(chef, "chef"));
+            return this;
+        }
+
+        /** @return the kitchen, not started */
+        public Kitchen build() {
+            return new Kitchen(this);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package netdumplings.kitchen.internal;
+
+/**
+ * Packets handed from the capture thread to every chef's queue in one offer, so the
+ * hand-off costs one queue operation per batch, not per packet. Immutable once published;
+ * shared by every chef.
+ *
+ * @param packets the packets; only the first {@code size} are valid
+ * @param size    how many packets are valid
+ */
+record PacketBatch(CapturedPacket[] packets, int size) {
+
+    /** A batch of no packets, offered only to wake a worker up. */
+    static final PacketBatch WAKE_UP = new PacketBatch(new CapturedPacket[0], 0);
+}
