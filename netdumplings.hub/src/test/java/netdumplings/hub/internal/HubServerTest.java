@@ -1,0 +1,370 @@
+package netdumplings.hub.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+class HubServerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String KITCHEN_HELLO = "{\"kitchen_name\": \"test_kitchen\", \"interface\": \"lo\", "
+            + "\"filter\": \"tcp or udp\", \"chefs\": [\"a.PacketCountChef\", \"b.ARPChef\"], \"poke_interval\": 2.5,"
+            + " \"extra\": {\"z\": 1, \"a\": [true, null]}}";
+    /** Unusual spacing, escapes and characters outside the BMP: must arrive unchanged. */
+    private static final String ODD_DUMPLING = "{ \"metadata\" :{\"chef\":\"Ünïcode☃Chef\",\"kitchen\" : \"k\","
+            + "\"creation_time\":1795313383.8166428,  \"driver\":\"packet\"},\n\t\"payload\": [\"😀\", 1.50, "
+            + "\"\\u00e9\\n\", {\"b\":2,\"a\":1}] }";
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private HubServer hub;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    private HubServer start(HubSettings settings) {
+        hub = new HubServer(settings);
+        hub.start();
+        return hub;
+    }
+
+    /** A hub whose status dumplings do not get in the way. */
+    private HubServer startQuiet() {
+        return start(HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1)));
+    }
+
+    private WebSocketTestClient client(int port) throws Exception {
+        WebSocketTestClient client = WebSocketTestClient.connect(port);
+        toClose.add(client);
+        return client;
+    }
+
+    private WebSocketTestClient kitchen() throws Exception {
+        WebSocketTestClient kitchen = client(hub.kitchenPort());
+        kitchen.send(KITCHEN_HELLO);
+        return kitchen;
+    }
+
+    private WebSocketTestClient eater(String name) throws Exception {
+        WebSocketTestClient eater = client(hub.eaterPort());
+        eater.send("{\"eater_name\": \"" + name + "\"}");
+        return eater;
+    }
+
+    private HubStatistics awaitStatistics(Predicate<HubStatistics> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        HubStatistics stats = hub.statistics();
+        while (!condition.test(stats)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 5 s; statistics: " + stats);
+            }
+            Thread.sleep(10);
+            stats = hub.statistics();
+        }
+        return stats;
+    }
+
+    @Test
+    void helloesAreAcceptedAndShownInStatistics() throws Exception {
+        startQuiet();
+        kitchen();
+        eater("first");
+        eater("second");
+        HubStatistics stats = awaitStatistics(s -> s.kitchenCount() == 1 && s.eaterCount() == 2);
+        assertEquals("test_kitchen", stats.kitchens().get(0).name());
+        assertEquals(List.of("first", "second"), stats.eaters().stream().map(HubStatistics.EaterStatistics::name).toList());
+        assertEquals("127.0.0.1", stats.eaters().get(0).host());
+    }
+
+    @Test
+    void dumplingReachesEveryEaterByteForByte() throws Exception {
+        startQuiet();
+        WebSocketTestClient kitchen = kitchen();
+        WebSocketTestClient one = eater("one");
+        WebSocketTestClient two = eater("two");
+        awaitStatistics(s -> s.kitchenCount() == 1 && s.eaterCount() == 2);
+
+        kitchen.send(ODD_DUMPLING);
+
+        assertEquals(ODD_DUMPLING, one.next());
+        assertEquals(ODD_DUMPLING, two.next());
+        HubStatistics stats = awaitStatistics(s -> s.dumplingsOut() == 2);
+        assertEquals(1, stats.dumplingsIn());
+    }
+
+    @Test
+    void fragmentedDumplingIsForwardedWhole() throws Exception {
+        startQuiet();
+        WebSocketTestClient kitchen = kitchen();
+        WebSocketTestClient eater = eater("e");
+        awaitStatistics(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
+
+        int half = ODD_DUMPLING.length() / 2;
+        kitchen.sendPart(ODD_DUMPLING.substring(0, half), false);
+        kitchen.sendPart(ODD_DUMPLING.substring(half), true);
+
+        assertEquals(ODD_DUMPLING, eater.next());
+    }
+
+    @Test
+    void requestPathIsIgnored() throws Exception {
+        startQuiet();
+        WebSocketTestClient kitchen = kitchen();
+        WebSocketTestClient noSlash = WebSocketTestClient.connect("ws://localhost:" + hub.eaterPort());
+        WebSocketTestClient deep = WebSocketTestClient.connect("ws://localhost:" + hub.eaterPort() + "/some/path?x=1");
+        toClose.add(noSlash);
+        toClose.add(deep);
+        noSlash.send("{\"eater_name\": \"a\"}");
+        deep.send("{\"eater_name\": \"b\"}");
+        awaitStatistics(s -> s.kitchenCount() == 1 && s.eaterCount() == 2);
+
+        kitchen.send(ODD_DUMPLING);
+
+        assertEquals(ODD_DUMPLING, noSlash.next());
+        assertEquals(ODD_DUMPLING, deep.next());
+    }
+
+    @Test
+    void statusDumplingHasTheOriginalsShapeAndCounts() throws Exception {
+        start(HubSettings.ephemeral().withStatusInterval(Duration.ofMillis(200)));
+        WebSocketTestClient kitchen = kitchen();
+        WebSocketTestClient one = eater("one");
+        WebSocketTestClient two = eater("two");
+        awaitStatistics(s -> s.kitchenCount() == 1 && s.eaterCount() == 2);
+        kitchen.send(ODD_DUMPLING);
+
+        // The first status sent after the dumpling, as eater one saw it, and where each eater saw it.
+        int indexInOne = 0;
+        String status;
+        while (true) {
+            status = one.next();
+            if (status.contains("\"SystemStatusChef\"") && JSON.readTree(status).at("/payload/total_dumplings_in").asLong() == 1
+                    && JSON.readTree(status).at("/payload/dumpling_eater_count").asInt() == 2) {
+                break;
+            }
+            indexInOne++;
+        }
+        int indexInTwo = 0;
+        while (!two.next().equals(status)) {
+            indexInTwo++;
+        }
+
+        JsonNode root = JSON.readTree(status);
+        assertEquals("SystemStatusChef", root.at("/metadata/chef").asText());
+        assertTrue(root.at("/metadata/kitchen").isNull());
+        assertEquals("interval", root.at("/metadata/driver").asText());
+        assertTrue(root.at("/metadata/creation_time").isDouble());
+        JsonNode payload = root.get("payload");
+        List<String> keys = new ArrayList<>();
+        payload.fieldNames().forEachRemaining(keys::add);
+        assertEquals(List.of("total_dumplings_in", "total_dumplings_out", "server_uptime", "dumpling_kitchen_count",
+                "dumpling_eater_count", "dumpling_kitchens", "dumpling_eaters"), keys);
+        assertEquals(1, payload.get("dumpling_kitchen_count").asInt());
+        assertEquals(2, payload.get("dumpling_eater_count").asInt());
+        // Every send counts: each eater had received exactly what was sent to it before.
+        assertEquals(indexInOne + indexInTwo, payload.get("total_dumplings_out").asLong());
+        assertTrue(payload.get("server_uptime").isDouble());
+        assertTrue(payload.get("server_uptime").asDouble() > 0);
+
+        JsonNode kitchenInfo = payload.at("/dumpling_kitchens/0");
+        List<String> infoKeys = new ArrayList<>();
+        kitchenInfo.fieldNames().forEachRemaining(infoKeys::add);
+        assertEquals(List.of("info_from_kitchen", "info_from_hub"), infoKeys);
+        // The hello as sent: same fields, same order, same values.
+        assertEquals(JSON.readTree(KITCHEN_HELLO).toString(), kitchenInfo.get("info_from_kitchen").toString());
+        assertEquals("127.0.0.1", kitchenInfo.at("/info_from_hub/host").asText());
+        assertTrue(kitchenInfo.at("/info_from_hub/port").asInt() > 0);
+        assertEquals("{\"eater_name\":\"one\"}", payload.at("/dumpling_eaters/0/info_from_eater").toString());
+        assertEquals("two", payload.at("/dumpling_eaters/1/info_from_eater/eater_name").asText());
+        assertTrue(payload.at("/dumpling_eaters/1/info_from_hub/port").asInt() > 0);
+    }
+
+    @Test
+    void badKitchenHelloClosesWith1011AndLeavesNoGhost() throws Exception {
+        start(HubSettings.ephemeral().withStatusInterval(Duration.ofMillis(200)));
+        WebSocketTestClient eater = eater("watcher");
+        WebSocketTestClient badJson = client(hub.kitchenPort());
+        badJson.send("this is not json");
+        WebSocketTestClient noName = client(hub.kitchenPort());
+        noName.send("{\"name\": \"no kitchen_name here\"}");
+
+        assertEquals(1011, badJson.awaitCloseCode());
+        assertEquals(1011, noName.awaitCloseCode());
+        awaitStatistics(s -> s.eaterCount() == 1);
+        // The next status dumpling shows no kitchen at all.
+        JsonNode payload = nextStatusPayload(eater);
+        assertEquals(0, payload.get("dumpling_kitchen_count").asInt());
+        assertEquals(0, payload.get("dumpling_kitchens").size());
+        assertEquals(0, hub.statistics().kitchenCount());
+    }
+
+    private static JsonNode nextStatusPayload(WebSocketTestClient eater) throws Exception {
+        // Skip a status possibly built before the bad clients were closed.
+        eater.next();
+        while (true) {
+            JsonNode root = JSON.readTree(eater.next());
+            if ("SystemStatusChef".equals(root.at("/metadata/chef").asText())) {
+                return root.get("payload");
+            }
+        }
+    }
+
+    @Test
+    void badEaterHelloClosesWith1011() throws Exception {
+        startQuiet();
+        WebSocketTestClient eater = client(hub.eaterPort());
+        eater.send("{\"eater\": \"wrong field\"}");
+        assertEquals(1011, eater.awaitCloseCode());
+        WebSocketTestClient binary = client(hub.eaterPort());
+        binary.sendBinary(new byte[] {1, 2, 3});
+        assertEquals(1011, binary.awaitCloseCode());
+        assertEquals(0, hub.statistics().eaterCount());
+    }
+
+    @Test
+    void invalidFramesAreDroppedAndTheKitchenStaysConnected() throws Exception {
+        startQuiet();
+        WebSocketTestClient kitchen = kitchen();
+        WebSocketTestClient eater = eater("e");
+        awaitStatistics(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
+
+        kitchen.send("not json at all");
+        kitchen.send("{\"metadata\": {\"kitchen\": \"k\"}, \"payload\": 1}");
+        kitchen.send("{\"payload\": 1}");
+        kitchen.send("[1, 2, 3]");
+        kitchen.sendBinary("{\"metadata\": {\"chef\": \"BinaryChef\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        kitchen.send(ODD_DUMPLING);
+
+        assertEquals(ODD_DUMPLING, eater.next(), "only the valid dumpling is forwarded");
+        HubStatistics stats = awaitStatistics(s -> s.dumplingsIn() == 1);
+        assertEquals(4, stats.invalidFrames());
+        assertEquals(1, stats.binaryFramesDropped());
+        assertEquals(5, stats.kitchens().get(0).invalidFrames());
+        assertTrue(kitchen.isOpen());
+        assertNull(eater.texts.poll(100, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void messageOverTheLimitClosesWith1009() throws Exception {
+        start(HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1)).withMaxMessageBytes(1000));
+        WebSocketTestClient kitchen = kitchen();
+        WebSocketTestClient eater = eater("e");
+        awaitStatistics(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
+
+        kitchen.send("{\"metadata\": {\"chef\": \"Big\"}, \"payload\": \"" + "x".repeat(1000) + "\"}");
+
+        assertEquals(1009, kitchen.awaitCloseCode());
+        assertTrue(eater.isOpen());
+        assertEquals(0, hub.statistics().dumplingsIn());
+    }
+
+    @Test
+    void fragmentedMessageOverTheLimitClosesWith1009() throws Exception {
+        start(HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1)).withMaxMessageBytes(1000));
+        WebSocketTestClient eater = client(hub.eaterPort());
+        // Each fragment is under the limit, the whole message is not.
+        eater.sendPart("{\"eater_name\": \"" + "y".repeat(600), false);
+        eater.sendPart("z".repeat(600) + "\"}", true);
+        assertEquals(1009, eater.awaitCloseCode());
+    }
+
+    @Test
+    void defaultLimitIsOneMebibyte() throws Exception {
+        startQuiet();
+        WebSocketTestClient kitchen = kitchen();
+        WebSocketTestClient eater = eater("e");
+        awaitStatistics(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
+        String head = "{\"metadata\": {\"chef\": \"Big\"}, \"payload\": \"";
+        String fits = head + "x".repeat(netdumplings.api.json.DumplingJson.MAX_MESSAGE_BYTES - head.length() - 2) + "\"}";
+
+        kitchen.send(fits);
+        assertEquals(fits, eater.next());
+        kitchen.send(fits.replace("\"}", "x\"}"));
+        assertEquals(1009, kitchen.awaitCloseCode());
+    }
+
+    @Test
+    void gracefulCloseFlushesThenClosesEveryClientWith1001() throws Exception {
+        startQuiet();
+        WebSocketTestClient kitchen = kitchen();
+        WebSocketTestClient eater = eater("e");
+        WebSocketTestClient silent = client(hub.eaterPort()); // no hello yet
+        awaitStatistics(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
+        for (int i = 0; i < 200; i++) {
+            kitchen.send("{\"metadata\": {\"chef\": \"C\"}, \"payload\": " + i + "}");
+        }
+        awaitStatistics(s -> s.dumplingsIn() == 200);
+
+        hub.close();
+
+        assertEquals(1001, kitchen.awaitCloseCode());
+        assertEquals(1001, eater.awaitCloseCode());
+        assertEquals(1001, silent.awaitCloseCode());
+        assertEquals(200, eater.texts.size(), "every accepted dumpling is written before the close");
+        assertFalse(hub.isRunning());
+    }
+
+    @Test
+    void stuckEaterDropsAreCountedAndTheKitchenGoesOn() throws Exception {
+        start(HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1)).withEaterQueueLimit(4));
+        WebSocketTestClient kitchen = kitchen();
+        WebSocketTestClient stuck = WebSocketTestClient.connect("ws://localhost:" + hub.eaterPort() + "/", false);
+        toClose.add(stuck);
+        stuck.send("{\"eater_name\": \"stuck\"}");
+        awaitStatistics(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
+        // 40 MiB in all: more than loopback socket buffers hold, so writes to the stuck eater pile up.
+        String big = "{\"metadata\": {\"chef\": \"Big\"}, \"payload\": \"" + "x".repeat(512 * 1024) + "\"}";
+        int count = 80;
+        for (int i = 0; i < count; i++) {
+            kitchen.send(big);
+        }
+        HubStatistics stats = awaitStatistics(s -> s.dumplingsIn() == count);
+
+        HubStatistics.EaterStatistics eater = stats.eaters().get(0);
+        assertTrue(eater.dropped() > 0, "dropped: " + eater);
+        assertTrue(eater.pending() <= 4, "pending: " + eater);
+        assertEquals(count, eater.sent() + eater.dropped());
+        assertEquals(eater.dropped(), stats.eaterDrops());
+        assertTrue(kitchen.isOpen(), "the kitchen is never blocked nor closed by a slow eater");
+    }
+
+    @Test
+    void portInUseGivesAOneLineMessage() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("localhost"))) {
+            HubServer clash = new HubServer(HubSettings.ephemeral().withKitchenPort(taken.getLocalPort()));
+            HubStartException e = assertThrows(HubStartException.class, clash::start);
+            assertEquals("cannot listen on localhost:" + taken.getLocalPort() + ": address already in use",
+                    e.getMessage());
+            assertThrows(IllegalStateException.class, clash::start);
+        }
+    }
+
+    @Test
+    void unknownHostGivesAOneLineMessage() {
+        HubServer nowhere = new HubServer(HubSettings.ephemeral().withAddress("no-such-host.invalid"));
+        HubStartException e = assertThrows(HubStartException.class, nowhere::start);
+        assertEquals("cannot listen on no-such-host.invalid:0: unknown host", e.getMessage());
+    }
+}
