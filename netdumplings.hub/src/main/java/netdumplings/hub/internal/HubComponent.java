@@ -119,22 +119,22 @@ public class HubComponent implements HubStatisticsSource {
         if (address == null || address.isBlank()) {
             throw new IllegalArgumentException("address must not be blank");
         }
-        checkPort("in_port", config.in_port());
-        checkPort("out_port", config.out_port());
-        double freq = config.status_freq();
+        checkPort("in_port", config.in__port());
+        checkPort("out_port", config.out__port());
+        double freq = config.status__freq();
         // The upper bound keeps the Duration arithmetic far from overflow: a year is plenty.
         if (!(freq > 0) || freq > 366 * 24 * 3600.0) {
             throw new IllegalArgumentException("status_freq must be a positive number of seconds, not " + freq);
         }
-        if (config.max_message_bytes() <= 0) {
-            throw new IllegalArgumentException("max_message_bytes must be positive, not " + config.max_message_bytes());
+        if (config.max__message__bytes() <= 0) {
+            throw new IllegalArgumentException("max_message_bytes must be positive, not " + config.max__message__bytes());
         }
-        if (config.eater_queue_limit() <= 0) {
-            throw new IllegalArgumentException("eater_queue_limit must be positive, not " + config.eater_queue_limit());
+        if (config.eater__queue__limit() <= 0) {
+            throw new IllegalArgumentException("eater_queue_limit must be positive, not " + config.eater__queue__limit());
         }
         Duration interval = Duration.ofNanos(Math.max(1, Math.round(freq * 1e9)));
-        return new HubSettings(address.trim(), config.in_port(), config.out_port(), interval,
-                config.max_message_bytes(), config.eater_queue_limit());
+        return new HubSettings(address.trim(), config.in__port(), config.out__port(), interval,
+                config.max__message__bytes(), config.eater__queue__limit());
     }
 
     private static void checkPort(String field, int port) {

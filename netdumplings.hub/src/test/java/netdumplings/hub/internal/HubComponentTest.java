@@ -30,18 +30,18 @@ class HubComponentTest {
 
     @Test
     void valuesAreMapped() {
-        HubSettings settings = HubComponent.toSettings(config(Map.of("address", "127.0.0.1", "in_port", 0,
-                "out_port", 2000, "status_freq", 0.25, "max_message_bytes", 4096, "eater_queue_limit", 7)));
+        HubSettings settings = HubComponent.toSettings(config(Map.of("address", "127.0.0.1", "in__port", 0,
+                "out__port", 2000, "status__freq", 0.25, "max__message__bytes", 4096, "eater__queue__limit", 7)));
         assertEquals(new HubSettings("127.0.0.1", 0, 2000, Duration.ofMillis(250), 4096, 7), settings);
     }
 
     @Test
     void portOutOfRangeIsRefusedByName() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> HubComponent.toSettings(config(Map.of("in_port", 70000))));
+                () -> HubComponent.toSettings(config(Map.of("in__port", 70000))));
         assertTrue(e.getMessage().startsWith("in_port "), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> HubComponent.toSettings(config(Map.of("out_port", -1))));
+                () -> HubComponent.toSettings(config(Map.of("out__port", -1))));
         assertTrue(e.getMessage().startsWith("out_port "), e.getMessage());
     }
 
@@ -49,7 +49,7 @@ class HubComponentTest {
     void nonPositiveStatusFrequencyIsRefusedByName() {
         for (double freq : new double[] {0, -1, Double.NaN}) {
             var e = assertThrows(IllegalArgumentException.class,
-                    () -> HubComponent.toSettings(config(Map.of("status_freq", freq))));
+                    () -> HubComponent.toSettings(config(Map.of("status__freq", freq))));
             assertTrue(e.getMessage().startsWith("status_freq "), e.getMessage());
         }
     }
@@ -57,10 +57,10 @@ class HubComponentTest {
     @Test
     void otherInvalidValuesAreRefusedByName() {
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> HubComponent.toSettings(config(Map.of("max_message_bytes", 0)))).getMessage()
+                () -> HubComponent.toSettings(config(Map.of("max__message__bytes", 0)))).getMessage()
                 .startsWith("max_message_bytes "));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> HubComponent.toSettings(config(Map.of("eater_queue_limit", -5)))).getMessage()
+                () -> HubComponent.toSettings(config(Map.of("eater__queue__limit", -5)))).getMessage()
                 .startsWith("eater_queue_limit "));
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> HubComponent.toSettings(config(Map.of("address", " ")))).getMessage()
