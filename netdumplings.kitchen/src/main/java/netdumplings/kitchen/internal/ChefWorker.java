@@ -238,8 +238,14 @@ final class ChefWorker implements ChefContext {
         errorsSinceLog++;
         long now = System.nanoTime();
         if (now - lastErrorLog >= LOG_EVERY_NANOS) {
-            LOG.warn("kitchen {}: chef {} {} ({} such problems since the last report)", kitchenName,
-                    chefName, what, errorsSinceLog, e);
+            if (e instanceof InvalidDumplingPayloadException) {
+                // The message says it all; a stack trace would only point at the codec.
+                LOG.warn("kitchen {}: chef {} {} ({} such problems since the last report): {}",
+                        kitchenName, chefName, what, errorsSinceLog, e.getMessage());
+            } else {
+                LOG.warn("kitchen {}: chef {} {} ({} such problems since the last report)",
+                        kitchenName, chefName, what, errorsSinceLog, e);
+            }
             lastErrorLog = now;
             errorsSinceLog = 0;
         }

@@ -62,6 +62,7 @@ public final class Kitchen implements AutoCloseable {
     private final String liveInterface;
     private final String filter;
     private final double speed;
+    private final long maxGapNanos;
     private final int loop;
     private final Duration pokeInterval;
     private final int snaplen;
@@ -89,6 +90,7 @@ public final class Kitchen implements AutoCloseable {
         this.liveInterface = b.liveInterface;
         this.filter = b.filter;
         this.speed = b.speed;
+        this.maxGapNanos = b.maxGap == null ? Long.MAX_VALUE : b.maxGap.toNanos();
         this.loop = b.loop;
         this.pokeInterval = b.pokeInterval;
         this.snaplen = b.snaplen;
@@ -381,9 +383,14 @@ public final class Kitchen implements AutoCloseable {
                     h = open();
                 }
             }
-        } catch (NetDumplingsException | PcapNativeException | NotOpenException e) {
+        } catch (NetDumplingsException e) {
             if (!stopping) {
                 fail(e.getMessage());
+            }
+        } catch (PcapNativeException | NotOpenException e) {
+            if (!stopping) {
+                fail((pcapFile != null ? "error reading capture file " + pcapFile
+                        : "error capturing on interface " + liveInterface) + ": " + oneLine(e.getMessage()));
             }
         } catch (RuntimeException e) {
             if (!stopping) {
@@ -425,7 +432,8 @@ public final class Kitchen implements AutoCloseable {
         private PcapHandle current;
         private int dlt;
         private boolean live;
-        private long firstPacketNanos;
+        private long previousPacketNanos;
+        private long replayOffsetNanos;
         private long replayStart;
 
         void replay(PcapHandle h) throws PcapNativeException, NotOpenException {
@@ -457,7 +465,7 @@ public final class Kitchen implements AutoCloseable {
             handle = h;
             live = isLive;
             dlt = h.getDlt().value();
-            firstPacketNanos = Long.MIN_VALUE;
+            previousPacketNanos = Long.MIN_VALUE;
         }
 
         @Override
@@ -487,15 +495,23 @@ public final class Kitchen implements AutoCloseable {
             }
         }
 
-        /** Sleeps to honour the recorded gap before this packet, divided by the speed. */
+        /**
+         * Sleeps to honour the recorded gap before this packet (capped at the maximum gap;
+         * a backwards step counts as none), divided by the speed. Due times are kept
+         * relative to the start of the pass, so sleeping's inaccuracy does not add up.
+         */
         private void pace(CapturedPacket packet) {
             long at = packet.epochNanos();
-            if (firstPacketNanos == Long.MIN_VALUE) {
-                firstPacketNanos = at;
+            if (previousPacketNanos == Long.MIN_VALUE) {
+                previousPacketNanos = at;
+                replayOffsetNanos = 0;
                 replayStart = System.nanoTime();
                 return;
             }
-            long due = replayStart + (long) ((at - firstPacketNanos) / speed);
+            long gap = Math.min(Math.max(0, at - previousPacketNanos), maxGapNanos);
+            previousPacketNanos = at;
+            replayOffsetNanos += gap;
+            long due = replayStart + (long) (replayOffsetNanos / speed);
             long wait = due - System.nanoTime();
             if (wait > 0) {
                 flush(); // chefs get what came before the gap now, not after it
@@ -543,6 +559,7 @@ public final class Kitchen implements AutoCloseable {
         private String liveInterface = ANY_INTERFACE;
         private String filter = "tcp or udp or arp";
         private double speed = 1.0;
+        private Duration maxGap;
         private int loop = 1;
         private Duration pokeInterval = Duration.ofSeconds(5);
         private int snaplen = 65535;
@@ -589,6 +606,18 @@ public final class Kitchen implements AutoCloseable {
                 throw new IllegalArgumentException("speed must be 0 or positive, not " + speed);
             }
             this.speed = speed;
+            return this;
+        }
+
+        /**
+         * @param gap the longest recorded gap between two packets honoured when replaying
+         *            (before dividing by the speed); null for no limit (default)
+         */
+        public Builder maxGap(Duration gap) {
+            if (gap != null && gap.isNegative()) {
+                throw new IllegalArgumentException("max gap must not be negative, not " + gap);
+            }
+            this.maxGap = gap;
             return this;
         }
 

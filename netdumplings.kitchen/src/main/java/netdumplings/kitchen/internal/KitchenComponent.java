@@ -49,6 +49,8 @@ public class KitchenComponent {
     public static final String EXIT_ON_FAILURE_PROPERTY = "netdumplings.exit.on.failure";
     /** The sample capture bundled in this jar, replayed by {@code fallback_to_sample}. */
     static final String SAMPLE_RESOURCE = "sample-many-protocols.pcap";
+    /** Longest pause honoured when replaying the sample. */
+    static final Duration SAMPLE_MAX_GAP = Duration.ofSeconds(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(KitchenComponent.class);
 
@@ -123,7 +125,9 @@ public class KitchenComponent {
         }
         List<DumplingChef> chefs = kitchen.chefs();
         kitchen.close();
-        Kitchen.Builder b = builder(config).pcapFile(sampleCopy).speed(1.0).loop(0);
+        // The sample spans years between some packets: cap the gaps so it keeps flowing.
+        Kitchen.Builder b = builder(config).pcapFile(sampleCopy).speed(1.0).loop(0)
+                .maxGap(SAMPLE_MAX_GAP);
         chefs.forEach(b::chef);
         kitchen = b.build();
         try {
