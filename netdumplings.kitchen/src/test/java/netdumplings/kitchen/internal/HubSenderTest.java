@@ -1,0 +1,157 @@
+package netdumplings.kitchen.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.Test;
+
+import netdumplings.api.Dumpling;
+import netdumplings.api.DumplingDriver;
+import netdumplings.api.EaterHello;
+import netdumplings.api.json.DumplingJson;
+import netdumplings.hub.internal.HubServer;
+import netdumplings.hub.internal.HubSettings;
+
+/** The hub sender against the real hub engine on loopback, with a WebSocket eater. */
+class HubSenderTest {
+
+    /** An eater collecting the dumplings of kitchens (not the hub's status dumplings). */
+    static final class Eater implements WebSocket.Listener, AutoCloseable {
+        final List<Dumpling> dumplings = new CopyOnWriteArrayList<>();
+        private final StringBuilder partial = new StringBuilder();
+        private final WebSocket ws;
+
+        Eater(int port) throws Exception {
+            ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                    .buildAsync(URI.create("ws://localhost:" + port + "/"), this).get(10, TimeUnit.SECONDS);
+            ws.sendText(DumplingJson.toJson(new EaterHello("test-eater")), true).get(10, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                Dumpling d = DumplingJson.fromJson(partial.toString());
+                partial.setLength(0);
+                if (d.kitchen() != null) {
+                    dumplings.add(d);
+                }
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public void close() {
+            ws.abort();
+        }
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static byte[] dumpling(int n) {
+        return DumplingJson.toJsonBytes(new Dumpling("TestChef", "k", 1.5, DumplingDriver.PACKET, n));
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
+    void kitchenSendsHelloThenDumplingsToTheHub() throws Exception {
+        try (HubServer hub = new HubServer(HubSettings.ephemeral())) {
+            hub.start();
+            try (Eater eater = new Eater(hub.eaterPort())) {
+                await(() -> hub.statistics().eaterCount() == 1, "the eater");
+                // The default chef handler makes a summary dumpling per packet: 464 of them.
+                try (Kitchen kitchen = Kitchen.builder().name("hub_kitchen").pcapFile(TestPcaps.path("dns.pcap"))
+                        .speed(0).filter("").pokeInterval(Duration.ofHours(1))
+                        .hub("localhost:" + hub.kitchenPort()).chef(new netdumplings.api.DumplingChef() {
+                        }).build()) {
+                    kitchen.start();
+                    assertTrue(kitchen.awaitCaptureEnd(Duration.ofSeconds(30)));
+                    await(() -> eater.dumplings.size() == 464, "464 dumplings, got " + eater.dumplings.size());
+                    assertEquals(1, hub.statistics().kitchenCount());
+                    assertEquals("hub_kitchen", hub.statistics().kitchens().get(0).name());
+                    assertEquals(464, kitchen.hubSender().orElseThrow().sent());
+                }
+                Dumpling first = eater.dumplings.get(0);
+                assertEquals("hub_kitchen", first.kitchen());
+                assertTrue(((String) first.payload()).startsWith("Ethernet / IP / UDP / DNS"));
+            }
+        }
+    }
+
+    @Test
+    void buffersWhileTheHubIsDownAndReconnectsWithHello() throws Exception {
+        int port = freePort();
+        HubSettings settings = HubSettings.defaults().withKitchenPort(port).withEaterPort(0);
+        try (HubSender sender = new HubSender("localhost:" + port,
+                () -> "{\"kitchen_name\": \"k\", \"interface\": \"all\", \"filter\": \"\", \"chefs\": [], "
+                        + "\"poke_interval\": 5.0}", 100)) {
+            sender.start();
+            for (int i = 0; i < 3; i++) {
+                sender.accept(dumpling(i));
+            }
+            Thread.sleep(300); // the hub is down: the sender backs off, keeping the dumplings
+            assertEquals(0, sender.sent());
+            try (HubServer hub = new HubServer(settings)) {
+                hub.start();
+                await(() -> hub.statistics().dumplingsIn() == 3, "the buffered dumplings");
+                assertEquals(1, sender.connections());
+            }
+            // The hub went away; a new one comes up on the same port: hello again, then more.
+            try (HubServer hub = new HubServer(settings)) {
+                hub.start();
+                for (int i = 3; i < 5; i++) {
+                    sender.accept(dumpling(i));
+                }
+                await(() -> hub.statistics().dumplingsIn() == 2, "dumplings after reconnecting");
+                assertEquals(2, sender.connections());
+                assertEquals("k", hub.statistics().kitchens().get(0).name());
+            }
+        }
+    }
+
+    @Test
+    void overflowIsCounted() {
+        HubSender sender = new HubSender("localhost:1", () -> "{}", 2);
+        // Not started: nothing drains the buffer.
+        for (int i = 0; i < 5; i++) {
+            sender.accept(dumpling(i));
+        }
+        assertEquals(2, sender.buffered());
+        assertEquals(3, sender.overflowed());
+        sender.close(Duration.ZERO);
+    }
+
+    @Test
+    void hubAddressIsHostAndPort() {
+        assertEquals(URI.create("ws://localhost:11347/"), HubSender.toUri("localhost:11347"));
+        assertEquals(URI.create("ws://127.0.0.1:5/x"), HubSender.toUri("ws://127.0.0.1:5/x"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> HubSender.toUri("localhost"));
+    }
+}
