@@ -40,7 +40,7 @@ import netdumplings.eater.internal.MessageAssembler;
  * The hub sends every dumpling to every eater: the filters are applied here. Frames that
  * are not valid dumplings are reported to {@link Builder#onInvalidDumpling} (or logged)
  * and skipped. A message over {@link DumplingJson#MAX_MESSAGE_BYTES} closes the
- * connection with 1009, as the protocol says. A callback that throws is logged and the
+ * connection with {@link #CLOSE_TOO_BIG} (and it is then lost, and reconnected). A callback that throws is logged and the
  * eater carries on.
  * <p>
  * Callbacks are called from one thread at a time, never concurrently: the dumplings of a
@@ -57,8 +57,11 @@ public final class DumplingEater implements AutoCloseable {
     public static final int CLOSE_CANCELLED = 4101;
     /** The close code of an eater that has eaten the dumplings it asked for. */
     public static final int CLOSE_FULL = 4102;
-    /** The close code for a message over the size limit. */
-    public static final int CLOSE_TOO_BIG = 1009;
+    /**
+     * The close code for a message over the size limit. The protocol's 1009 cannot be
+     * sent: the JDK's WebSocket client only sends 1000 or 3000-4999, so 4000 + 9.
+     */
+    public static final int CLOSE_TOO_BIG = 4009;
 
     private static final System.Logger LOG = System.getLogger(DumplingEater.class.getName());
 
@@ -254,6 +257,8 @@ public final class DumplingEater implements AutoCloseable {
         private final AtomicBoolean closing = new AtomicBoolean();
         volatile WebSocket ws;
         volatile boolean connected;
+        /** Why the eater itself closes the connection when that is a failure (1009), else null. */
+        volatile Throwable closeCause;
 
         /** Starts the closing handshake; the connection ends when the hub answers or after 5 s. */
         void close(int code, String reason) {
@@ -264,12 +269,12 @@ public final class DumplingEater implements AutoCloseable {
             socket.sendClose(code, reason).whenComplete((r, e) -> {
                 if (e != null) {
                     socket.abort();
-                    ended.complete(null);
+                    ended.complete(closeCause);
                 }
             });
             // The hub answers a close: if it does not, give up on it.
             CompletableFuture.delayedExecutor(5, TimeUnit.SECONDS).execute(() -> {
-                if (ended.complete(null)) {
+                if (ended.complete(closeCause)) {
                     socket.abort();
                 }
             });
@@ -335,13 +340,18 @@ public final class DumplingEater implements AutoCloseable {
                 frame = assembler.add(data, last);
             } catch (MessageAssembler.MessageTooBigException e) {
                 invalid(null, new InvalidDumplingException(e.getMessage()));
-                ended.complete(new HubConnectionException("hub sent a message over "
-                        + DumplingJson.MAX_MESSAGE_BYTES + " bytes", CLOSE_TOO_BIG));
+                closeCause = new HubConnectionException("hub sent a message over "
+                        + DumplingJson.MAX_MESSAGE_BYTES + " bytes", CLOSE_TOO_BIG);
                 close(CLOSE_TOO_BIG, "message too big");
                 return null;
             }
             if (frame != null) {
-                eat(webSocket, frame);
+                try {
+                    eat(webSocket, frame);
+                } catch (RuntimeException e) {
+                    // Never let one frame end the connection.
+                    LOG.log(System.Logger.Level.WARNING, "eater " + name + ": cannot handle a dumpling", e);
+                }
             }
             if (!stopping.isDone()) {
                 webSocket.request(1);
@@ -360,8 +370,9 @@ public final class DumplingEater implements AutoCloseable {
                 invalid(frame, e);
                 return;
             }
+            // (Set.copyOf's sets throw on contains(null): a hub dumpling has a null kitchen.)
             if (!chefs.isEmpty() && !chefs.contains(dumpling.chef())
-                    || !kitchens.isEmpty() && !kitchens.contains(dumpling.kitchen())) {
+                    || !kitchens.isEmpty() && (dumpling.kitchen() == null || !kitchens.contains(dumpling.kitchen()))) {
                 return;
             }
             call(onRawDumpling, frame, "onRawDumpling");
@@ -395,8 +406,8 @@ public final class DumplingEater implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            if (stopping.isDone()) {
-                ended.complete(null);
+            if (closeCause != null || stopping.isDone()) {
+                ended.complete(closeCause);
             } else {
                 ended.complete(new HubConnectionException("hub closed the connection: " + statusCode
                         + (reason == null || reason.isEmpty() ? "" : " " + reason), statusCode));
@@ -406,7 +417,7 @@ public final class DumplingEater implements AutoCloseable {
 
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
-            ended.complete(stopping.isDone() ? null
+            ended.complete(closeCause != null ? closeCause : stopping.isDone() ? null
                     : new HubConnectionException("connection to " + hub + " failed: "
                             + HubConnectionException.describe(error), error));
         }
