@@ -343,6 +343,7 @@ public final class DumplingEater implements AutoCloseable {
                 closeCause = new HubConnectionException("hub sent a message over "
                         + DumplingJson.MAX_MESSAGE_BYTES + " bytes", CLOSE_TOO_BIG);
                 close(CLOSE_TOO_BIG, "message too big");
+                webSocket.request(1); // for the hub's answer to the close
                 return null;
             }
             if (frame != null) {
@@ -353,9 +354,8 @@ public final class DumplingEater implements AutoCloseable {
                     LOG.log(System.Logger.Level.WARNING, "eater " + name + ": cannot handle a dumpling", e);
                 }
             }
-            if (!stopping.isDone()) {
-                webSocket.request(1);
-            }
+            // Also when stopping: the hub's answer to our close needs demand to be delivered.
+            webSocket.request(1);
             return null;
         }
 
