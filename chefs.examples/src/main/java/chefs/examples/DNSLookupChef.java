@@ -2,6 +2,7 @@ package chefs.examples;
 
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.osgi.service.component.annotations.Component;
@@ -37,7 +38,12 @@ public class DNSLookupChef implements DumplingChef {
         if (!packet.layers().contains("DNS")) {
             return null;
         }
-        String hostname = questionName(packet.packet());
+        // Reading the question from the bytes is ~50 times cheaper than pcap4j's full DNS
+        // parse; pcap4j stays the fallback for what the quick walk does not cover.
+        String hostname = questionNameFromRaw(packet);
+        if (hostname == null) {
+            hostname = questionName(packet.packet());
+        }
         if (hostname == null) {
             return null;
         }
@@ -61,6 +67,54 @@ public class DNSLookupChef implements DumplingChef {
             seen.put(host, entry);
         });
         return Map.of("lookups_seen", seen);
+    }
+
+    /**
+     * Walks the headers named by {@link SniffedPacket#layers()} to the DNS message and reads
+     * its first question.
+     *
+     * @return the name, or null when the walk does not apply (IPv6 extension headers, an
+     *         unknown link layer) or the message has no readable question
+     */
+    static String questionNameFromRaw(SniffedPacket packet) {
+        byte[] d = packet.rawData();
+        List<String> layers = packet.layers();
+        int at = 0;
+        for (int i = 0; i < layers.size(); i++) {
+            String layer = layers.get(i);
+            switch (layer) {
+                case "Ethernet" -> at += 14;
+                case "802.1Q", "Loopback" -> at += 4;
+                case "cooked linux" -> at += packet.dataLinkType() == 276 ? 20 : 16;
+                case "IP" -> {
+                    if (d.length <= at) {
+                        return null;
+                    }
+                    at += (d[at] & 0x0f) * 4;
+                }
+                case "IPv6" -> {
+                    int next = d.length > at + 6 ? d[at + 6] & 0xff : -1;
+                    if (next != 17 && next != 6) {
+                        return null; // extension headers: let pcap4j find the payload
+                    }
+                    at += 40;
+                }
+                case "UDP" -> at += 8;
+                case "TCP" -> {
+                    if (d.length <= at + 12) {
+                        return null;
+                    }
+                    at += ((d[at + 12] & 0xff) >>> 4) * 4 + 2; // header, then DNS's length prefix
+                }
+                case "DNS" -> {
+                    return questionName(d, at);
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     /** @return the first question's name, or null if there is none or it does not parse */
