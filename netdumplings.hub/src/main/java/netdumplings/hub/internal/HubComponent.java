@@ -90,7 +90,8 @@ public class HubComponent implements HubStatisticsSource {
             next.start();
             hub = next;
         } catch (HubStartException e) {
-            LOG.error("the hub cannot start: {}", e.getMessage(), e.getCause());
+            LOG.error("the hub cannot start: {}", e.getMessage());
+            LOG.debug("the hub cannot start", e);
             fail(e.getMessage());
         }
     }
