@@ -34,6 +34,7 @@ abstract class EaterCommand implements Callable<Integer> {
     private volatile DumplingEater eater;
     private volatile boolean closed;
     private String lastNotice;
+    private boolean wasConnected;
 
     /**
      * @param program  the program's name, in error messages
@@ -108,7 +109,11 @@ abstract class EaterCommand implements Callable<Integer> {
     private void stateChanged(EaterStateChange change) {
         if (change.state() == EaterState.CONNECTED) {
             lastNotice = null;
+            wasConnected = true;
+        } else if (change.state() == EaterState.LOST && wasConnected && printsOwnLossLine()) {
+            wasConnected = false; // the tool said so on stdout, as the original does
         } else if (change.state() == EaterState.LOST && change.cause() != null) {
+            wasConnected = false;
             String notice = HubConnectionException.describe(change.cause());
             if (!notice.equals(lastNotice)) {
                 lastNotice = notice;
@@ -116,6 +121,11 @@ abstract class EaterCommand implements Callable<Integer> {
                 err.flush();
             }
         }
+    }
+
+    /** @return whether the tool prints its own line when an established connection is lost */
+    boolean printsOwnLossLine() {
+        return false;
     }
 
     /** @return whether the tool's eater reconnects */

@@ -77,6 +77,11 @@ public final class NdHubStatus extends EaterCommand {
         return 0;
     }
 
+    @Override
+    boolean printsOwnLossLine() {
+        return true;
+    }
+
     private void connected(URI hubUri) {
         out.println("nd-hub status from " + hubUri);
         if (terminal) {

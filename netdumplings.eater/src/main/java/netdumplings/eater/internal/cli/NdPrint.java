@@ -97,6 +97,11 @@ public final class NdPrint extends EaterCommand {
         return 0;
     }
 
+    @Override
+    boolean printsOwnLossLine() {
+        return true;
+    }
+
     private void connected(URI hubUri) {
         out.println("Connected to nd-hub at " + hubUri);
         out.println("Waiting for dumplings...\n");
