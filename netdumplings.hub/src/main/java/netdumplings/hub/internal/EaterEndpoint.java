@@ -119,6 +119,11 @@ final class EaterEndpoint extends HubEndpoint {
         }
     }
 
+    @Override
+    protected boolean hasSaidHello() {
+        return hello != null;
+    }
+
     /** @return the hello, or null before a valid one */
     EaterHello hello() {
         return hello;

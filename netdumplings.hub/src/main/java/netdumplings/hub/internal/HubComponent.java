@@ -74,7 +74,10 @@ public class HubComponent implements HubStatisticsSource {
             settings = toSettings(config);
         } catch (IllegalArgumentException e) {
             LOG.error("configuration {} refused: {}", PID, e.getMessage());
-            fail("invalid configuration: " + e.getMessage());
+            if (hub == null) {
+                // Fatal only when there is no hub at all; a running one keeps running.
+                fail("invalid configuration: " + e.getMessage());
+            }
             return;
         }
         HubServer previous = hub;

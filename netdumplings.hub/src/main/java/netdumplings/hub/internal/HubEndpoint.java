@@ -69,6 +69,9 @@ abstract class HubEndpoint implements FrameHandler {
     /** @return whether text messages are still of interest; if not they are counted but not kept */
     protected abstract boolean wantsText();
 
+    /** @return whether a valid hello was received */
+    protected abstract boolean hasSaidHello();
+
     /** The connection is closed, whichever side closed it. Called once. */
     protected abstract void onDisconnect(CloseStatus status);
 

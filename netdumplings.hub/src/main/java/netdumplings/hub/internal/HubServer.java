@@ -52,6 +52,9 @@ import netdumplings.api.json.DumplingJson;
  * The hot path (a kitchen's dumpling to every eater) runs on the kitchen connection's
  * thread, takes no lock of its own, and never waits for an eater: each eater has a bounded
  * count of pending writes, past which dumplings are dropped for it and counted.
+ * <p>
+ * Beyond the original: a client that has not said hello within 30 s is closed with 1011
+ * (there is no idle timeout otherwise), and a message with invalid UTF-8 is refused.
  */
 public final class HubServer implements AutoCloseable {
 
@@ -61,10 +64,13 @@ public final class HubServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HubServer.class);
     /** How long {@link #close()} waits for clients to answer the close handshake. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
+    /** How long a client may take to say hello; every real client says it at once. */
+    static final Duration HELLO_TIMEOUT = Duration.ofSeconds(30);
 
     private enum State { NEW, STARTING, STARTED, CLOSING, CLOSED }
 
     private final HubSettings settings;
+    private final Duration helloTimeout;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final Set<HubEndpoint> connections = ConcurrentHashMap.newKeySet();
     // Copy-on-write: fan-out iterates a snapshot without a lock; joins and leaves are rare.
@@ -81,14 +87,20 @@ public final class HubServer implements AutoCloseable {
     private Server server;
     private ServerConnector kitchenConnector;
     private ServerConnector eaterConnector;
-    private ScheduledExecutorService statusTimer;
+    private volatile ScheduledExecutorService timer;
     private volatile long startNanos;
 
     /**
      * @param settings how to run; never null
      */
     public HubServer(HubSettings settings) {
+        this(settings, HELLO_TIMEOUT);
+    }
+
+    /** For tests: with another time limit for the hello. */
+    HubServer(HubSettings settings, Duration helloTimeout) {
         this.settings = requireNonNull(settings, "settings");
+        this.helloTimeout = requireNonNull(helloTimeout, "helloTimeout");
     }
 
     /** @return the settings this hub runs with */
@@ -104,11 +116,17 @@ public final class HubServer implements AutoCloseable {
      *                               closed
      * @throws IllegalStateException if called twice, or after {@link #close()}
      */
-    public void start() {
+    public synchronized void start() {
         if (!state.compareAndSet(State.NEW, State.STARTING)) {
             throw new IllegalStateException("the hub is " + state.get().name().toLowerCase(Locale.ROOT)
                     + "; it can be started only once");
         }
+        // Before Jetty: it runs the status dumplings and the clients' hello deadlines.
+        timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread t = new Thread(runnable, "nd-hub-timer");
+            t.setDaemon(true);
+            return t;
+        });
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         // Jetty finds some of its parts with ServiceLoader through the context class loader:
@@ -117,10 +135,12 @@ public final class HubServer implements AutoCloseable {
         try {
             startJetty();
         } catch (HubStartException e) {
+            timer.shutdownNow();
             stopJetty();
             state.set(State.CLOSED);
             throw e;
         } catch (Exception e) {
+            timer.shutdownNow();
             stopJetty();
             state.set(State.CLOSED);
             throw new HubStartException("cannot start the hub: " + e, e);
@@ -129,12 +149,7 @@ public final class HubServer implements AutoCloseable {
         }
         startNanos = System.nanoTime();
         long periodNanos = settings.statusInterval().toNanos();
-        statusTimer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread t = new Thread(runnable, "nd-hub-status");
-            t.setDaemon(true);
-            return t;
-        });
-        statusTimer.scheduleAtFixedRate(this::sendStatus, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+        timer.scheduleAtFixedRate(this::sendStatus, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
         state.set(State.STARTED);
         LOG.info("hub listening on {}:{} for kitchens and {}:{} for eaters", settings.address(), kitchenPort(),
                 settings.address(), eaterPort());
@@ -283,14 +298,14 @@ public final class HubServer implements AutoCloseable {
      * stops Jetty. Idempotent.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (state.compareAndSet(State.NEW, State.CLOSED)) {
             return;
         }
         if (!state.compareAndSet(State.STARTED, State.CLOSING)) {
             return;
         }
-        statusTimer.shutdownNow();
+        timer.shutdownNow();
         List<CompletableFuture<Void>> closing = new ArrayList<>();
         for (HubEndpoint connection : connections) {
             closing.add(connection.close(HubEndpoint.GOING_AWAY, "hub shutting down"));
@@ -347,6 +362,19 @@ public final class HubServer implements AutoCloseable {
         State now = state.get();
         if (now == State.CLOSING || now == State.CLOSED) {
             connection.close(HubEndpoint.GOING_AWAY, "hub shutting down");
+            return;
+        }
+        try {
+            // A connection that never says hello would otherwise stay forever (no idle timeout).
+            timer.schedule(() -> {
+                if (!connection.hasSaidHello() && !connection.isDisconnected()) {
+                    LOG.warn("client at {}:{} sent no hello within {}, closing", connection.host(), connection.port(),
+                            helloTimeout);
+                    connection.close(HubEndpoint.SERVER_ERROR, "no hello within " + helloTimeout.toSeconds() + " s");
+                }
+            }, helloTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Closing: the connection is closed with the others.
         }
     }
 

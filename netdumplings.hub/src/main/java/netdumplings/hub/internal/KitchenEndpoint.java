@@ -88,6 +88,11 @@ final class KitchenEndpoint extends HubEndpoint {
         }
     }
 
+    @Override
+    protected boolean hasSaidHello() {
+        return hello != null;
+    }
+
     /** @return the hello, or null before a valid one */
     KitchenHello hello() {
         return hello;

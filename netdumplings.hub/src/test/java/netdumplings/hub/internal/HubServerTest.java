@@ -351,6 +351,20 @@ class HubServerTest {
     }
 
     @Test
+    void clientWithoutHelloIsClosedAfterTheTimeLimit() throws Exception {
+        hub = new HubServer(HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1)), Duration.ofMillis(200));
+        hub.start();
+        WebSocketTestClient mute = client(hub.kitchenPort());
+        WebSocketTestClient kitchen = kitchen();
+        WebSocketTestClient eater = eater("e");
+
+        assertEquals(1011, mute.awaitCloseCode());
+        Thread.sleep(300);
+        assertTrue(kitchen.isOpen(), "a kitchen that said hello stays");
+        assertTrue(eater.isOpen(), "an eater that said hello stays");
+    }
+
+    @Test
     void portInUseGivesAOneLineMessage() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("localhost"))) {
             HubServer clash = new HubServer(HubSettings.ephemeral().withKitchenPort(taken.getLocalPort()));
