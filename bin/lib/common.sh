@@ -51,6 +51,9 @@ absolute_file() { # flag path: prints the absolute path of a readable file
 }
 
 # Felix .config values: strings are quoted with every non-alphanumeric character escaped.
+# Numbers with a fraction are written as strings too: the format's D"..." holds the raw
+# bits of a double, not its decimal text, and DS converts a string to the double a
+# configuration field asks for.
 config_string() {
     local s=$1 out="" c i
     for ((i = 0; i < ${#s}; i++)); do
@@ -71,7 +74,12 @@ config_strings() { # values...: a String[]
 
 # Java options every runtime gets. JAVA_OPTS from the environment is added.
 java_opts() {
-    local opts=(-Dnetdumplings.exit.on.failure=true)
+    local opts=(-Dnetdumplings.exit.on.failure=true
+        # slf4j-simple: timestamps, and only warnings from the libraries' chatter.
+        -Dorg.slf4j.simpleLogger.showDateTime=true
+        -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS
+        -Dorg.slf4j.simpleLogger.log.org.pcap4j=warn
+        -Dorg.slf4j.simpleLogger.log.org.eclipse.jetty=warn)
     # JNA on Java 24+ needs native access.
     if java --enable-native-access=ALL-UNNAMED -version >/dev/null 2>&1; then
         opts+=(--enable-native-access=ALL-UNNAMED)
