@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -192,7 +191,9 @@ public class KitchenComponent {
         if (chef == null) {
             return;
         }
-        if (!selected(b.objects.getServiceReference(), chef)) {
+        ServiceReference<DumplingChef> reference = b.objects.getServiceReference();
+        String bsn = reference.getBundle() == null ? null : reference.getBundle().getSymbolicName();
+        if (!ChefSelection.of(config.chefs(), config.chef__modules()).selects(chef, bsn)) {
             b.objects.ungetService(chef);
             return;
         }
@@ -215,27 +216,5 @@ public class KitchenComponent {
         } catch (IllegalStateException | IllegalArgumentException e) {
             // The service or this component is already gone.
         }
-    }
-
-    /**
-     * {@code chef_modules}: the chef's bundle symbolic name, or its Java package (as the
-     * original's Python modules); {@code chefs}: its name, class name or simple class name.
-     */
-    private boolean selected(ServiceReference<DumplingChef> reference, DumplingChef chef) {
-        List<String> modules = nonBlank(config.chef__modules());
-        if (!modules.isEmpty()) {
-            String bsn = reference.getBundle() == null ? null : reference.getBundle().getSymbolicName();
-            if (!modules.contains(bsn) && !modules.contains(chef.getClass().getPackageName())) {
-                return false;
-            }
-        }
-        List<String> names = nonBlank(config.chefs());
-        return names.isEmpty() || names.contains(chef.name()) || names.contains(chef.getClass().getName())
-                || names.contains(chef.getClass().getSimpleName());
-    }
-
-    /** A form may save an empty list as one empty string: that means "no selection". */
-    private static List<String> nonBlank(String[] values) {
-        return Arrays.stream(values).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 }
