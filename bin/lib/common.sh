@@ -79,7 +79,8 @@ java_opts() {
         -Dorg.slf4j.simpleLogger.showDateTime=true
         -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS
         -Dorg.slf4j.simpleLogger.log.org.pcap4j=warn
-        -Dorg.slf4j.simpleLogger.log.org.eclipse.jetty=warn)
+        -Dorg.slf4j.simpleLogger.log.org.eclipse.jetty=warn
+        -Djava.util.logging.config.file="$ND_ROOT/bin/lib/logging.properties")
     # JNA on Java 24+ needs native access.
     if java --enable-native-access=ALL-UNNAMED -version >/dev/null 2>&1; then
         opts+=(--enable-native-access=ALL-UNNAMED)
