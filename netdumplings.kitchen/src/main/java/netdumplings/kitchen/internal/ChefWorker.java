@@ -59,6 +59,8 @@ final class ChefWorker implements ChefContext {
     private final LongAdder invalidPayloads = new LongAdder();
 
     private long lastErrorLog = System.nanoTime() - LOG_EVERY_NANOS;
+    /** Capture thread only. */
+    private long lastDropLog = System.nanoTime() - LOG_EVERY_NANOS;
     private long errorsSinceLog;
 
     ChefWorker(DumplingChef chef, String kitchenName, Duration pokeInterval, int queueBatches,
@@ -90,6 +92,12 @@ final class ChefWorker implements ChefContext {
     void offer(PacketBatch batch) {
         if (!queue.offer(batch)) {
             dropped += batch.size();
+            long now = System.nanoTime();
+            if (now - lastDropLog >= LOG_EVERY_NANOS) {
+                lastDropLog = now;
+                LOG.warn("kitchen {}: chef {} cannot keep up; {} packets dropped for it so far",
+                        kitchenName, chefName, dropped);
+            }
         }
     }
 

@@ -307,6 +307,7 @@ public final class Kitchen implements AutoCloseable {
         for (ChefWorker w : stopped) {
             if (started) {
                 w.stop();
+                LOG.info("kitchen {}: {}", name, w.statistics());
             }
         }
         if (hubSender != null) {
