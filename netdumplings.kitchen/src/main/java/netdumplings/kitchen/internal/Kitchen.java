@@ -147,15 +147,16 @@ public final class Kitchen implements AutoCloseable {
      * @throws NetDumplingsException with a one-line message if the capture cannot be
      *         opened: missing or unreadable file, bad filter, unknown interface, no
      *         permission ({@link CaptureOpenException#permissionDenied()} tells)
-     * @throws IllegalStateException if already started
+     * @throws IllegalStateException if already started, or closed
      */
     public void start() {
         Pcap4jSupport.ensureReady();
         PcapHandle first = open();
         synchronized (lock) {
-            if (started) {
+            if (started || stopping) {
                 first.close();
-                throw new IllegalStateException("kitchen " + name + " is already started");
+                throw new IllegalStateException("kitchen " + name + " is already "
+                        + (started ? "started" : "closed"));
             }
             started = true;
             for (ChefWorker w : workers) {
