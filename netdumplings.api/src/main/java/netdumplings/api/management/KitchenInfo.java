@@ -1,0 +1,38 @@
+package netdumplings.api.management;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * A snapshot of one kitchen.
+ *
+ * @param name             its {@code kitchen_name}
+ * @param source           the interface it sniffs ({@code all} for every one) or the capture
+ *                         file it replays
+ * @param live             whether it sniffs an interface (rather than replaying a file)
+ * @param filter           its BPF filter, empty for none
+ * @param hub              the hub it sends to, as host:port
+ * @param running          whether it captures now (false once a file has been replayed, or
+ *                         after a failure)
+ * @param failure          why capture stopped early, or null
+ * @param packetsCaptured  packets captured so far
+ * @param packetsPerSecond packets captured per second, over the last few seconds
+ * @param packetsDropped   packets chefs never saw because their queues were full, summed
+ * @param dumplingsSent    dumplings sent to the hub
+ * @param dumplingsDropped dumplings dropped because the buffer to the hub was full
+ * @param chefs            its chefs, in the order they were added
+ */
+public record KitchenInfo(String name, String source, boolean live, String filter, String hub,
+        boolean running, String failure, long packetsCaptured, double packetsPerSecond,
+        long packetsDropped, long dumplingsSent, long dumplingsDropped, List<ChefInfo> chefs) {
+
+    /** @throws NullPointerException if name, source, filter, hub or chefs is null */
+    public KitchenInfo {
+        requireNonNull(name, "name");
+        requireNonNull(source, "source");
+        requireNonNull(filter, "filter");
+        requireNonNull(hub, "hub");
+        chefs = List.copyOf(chefs);
+    }
+}
