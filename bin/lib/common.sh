@@ -72,9 +72,13 @@ config_strings() { # values...: a String[]
     printf '%s]' "$out"
 }
 
-# Java options every runtime gets. JAVA_OPTS from the environment is added.
+# Java options every runtime gets; $1 names the runtime (all, hub, sniff), whose
+# framework state lives in run/$1/felix-cache. JAVA_OPTS from the environment is added.
 java_opts() {
-    local opts=(-Dnetdumplings.exit.on.failure=true
+    # The bnd launcher takes the framework storage from this system property only (a
+    # -runproperties value is overridden by its own working directory).
+    local opts=(-Dorg.osgi.framework.storage="$ND_ROOT/run/$1/felix-cache"
+        -Dnetdumplings.exit.on.failure=true
         # slf4j-simple: timestamps, and only warnings from the libraries' chatter.
         -Dorg.slf4j.simpleLogger.showDateTime=true
         -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS
