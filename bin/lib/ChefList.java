@@ -23,7 +23,8 @@ public class ChefList {
     private static final Pattern COMPONENT = Pattern.compile("<(?:\\w+:)?component\\b.*?</(?:\\w+:)?component>",
             Pattern.DOTALL);
     private static final Pattern IMPLEMENTATION = Pattern.compile("<implementation\\s+class=\"([^\"]+)\"");
-    private static final String CHEF = "interface=\"netdumplings.api.DumplingChef\"";
+    private static final Pattern PROVIDES_CHEF = Pattern
+            .compile("<provide\\s+interface=\"netdumplings\\.api\\.DumplingChef\"");
 
     public static void main(String[] args) throws IOException {
         Map<String, TreeSet<String>> chefs = new TreeMap<>();
@@ -69,7 +70,7 @@ public class ChefList {
                 Matcher component = COMPONENT.matcher(xml);
                 while (component.find()) {
                     Matcher impl = IMPLEMENTATION.matcher(component.group());
-                    if (component.group().contains(CHEF) && impl.find()) {
+                    if (PROVIDES_CHEF.matcher(component.group()).find() && impl.find()) {
                         String cls = impl.group(1);
                         found.add(cls.substring(cls.lastIndexOf('.') + 1) + "  (" + cls + ")");
                     }
