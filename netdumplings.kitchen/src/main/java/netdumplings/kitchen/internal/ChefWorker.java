@@ -54,6 +54,8 @@ final class ChefWorker implements ChefContext {
     private volatile long handlerNanos;
     // Written by the capture thread only.
     private volatile long dropped;
+    /** Cleared by management (disable): the capture thread then skips this chef. */
+    private volatile boolean enabled = true;
     // Written from any thread (ChefContext.send).
     private final LongAdder dumplings = new LongAdder();
     private final LongAdder invalidPayloads = new LongAdder();
@@ -90,6 +92,9 @@ final class ChefWorker implements ChefContext {
 
     /** Capture thread only: offers a batch, or counts it as dropped for this chef. */
     void offer(PacketBatch batch) {
+        if (!enabled) {
+            return; // disabled on purpose: not a drop
+        }
         if (!queue.offer(batch)) {
             dropped += batch.size();
             long now = System.nanoTime();
@@ -127,6 +132,15 @@ final class ChefWorker implements ChefContext {
                         STOP_WAIT_MILLIS);
             }
         }
+    }
+
+    boolean enabled() {
+        return enabled;
+    }
+
+    /** @param enabled whether the capture thread feeds this chef */
+    void enabled(boolean enabled) {
+        this.enabled = enabled;
     }
 
     ChefStatistics statistics() {

@@ -262,6 +262,43 @@ public final class Kitchen implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Opens the capture as {@link #start()} would and closes it again, to check this
+     * kitchen's source and filter without capturing.
+     *
+     * @throws NetDumplingsException like {@link #start()}
+     */
+    public void checkCapture() {
+        Pcap4jSupport.ensureReady();
+        open().close();
+    }
+
+    /**
+     * Stops or resumes feeding packets to the chefs of a name (or class name); a disabled
+     * chef keeps its thread, interval handler and statistics.
+     *
+     * @param chef    the chef's name or class name
+     * @param enabled whether to feed it
+     * @return whether this kitchen has such a chef
+     */
+    public boolean chefEnabled(String chef, boolean enabled) {
+        requireNonNull(chef, "chef");
+        boolean found = false;
+        for (ChefWorker w : workers) {
+            if (w.chefName().equals(chef) || w.chef().getClass().getName().equals(chef)) {
+                w.enabled(enabled);
+                found = true;
+            }
+        }
+        return found;
+    }
+
+    /** @return whether capture runs now (started, not closed, not at the end of its file) */
+    public boolean capturing() {
+        Thread t = captureThread;
+        return t != null && t.isAlive() && !stopping;
+    }
+
     /** @return packets captured so far (updated once per batch) */
     public long packetsCaptured() {
         return packetsCaptured;
@@ -275,6 +312,7 @@ public final class Kitchen implements AutoCloseable {
         }
         return result;
     }
+
 
     /** @return why capture stopped early, if it did */
     public Optional<String> failure() {

@@ -6,17 +6,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+
+import org.osgi.framework.Bundle;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -26,6 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import netdumplings.api.DumplingChef;
+import netdumplings.api.management.KitchenManagement;
 
 /**
  * One kitchen per factory configuration of PID {@code netdumplings.kitchen}: runs a
@@ -36,6 +44,11 @@ import netdumplings.api.DumplingChef;
  * When capture cannot start, it logs one line; with the framework property
  * {@code netdumplings.exit.on.failure=true} it also prints the line to stderr, prefixed
  * with {@code nd-sniff: }, and exits the JVM with status 1.
+ * <p>
+ * A changed configuration is checked first ({@link KitchenConfigurationCheck}): an invalid
+ * one is refused with an error naming the field and the kitchen keeps running with its
+ * last good configuration; a valid one replaces the kitchen. While active, the component
+ * registers a {@link KitchenManagement} service for the console and the Gogo commands.
  */
 @Component(configurationPid = KitchenComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
@@ -68,11 +81,91 @@ public class KitchenComponent {
     private Kitchen kitchen;
     private boolean exitOnFailure;
     private Path sampleCopy;
+    private KitchenManagementService management;
+    private ServiceRegistration<KitchenManagement> registration;
 
     @Activate
     synchronized void activate(BundleContext context, KitchenConfiguration config) {
         this.config = config;
         this.exitOnFailure = Boolean.parseBoolean(context.getProperty(EXIT_ON_FAILURE_PROPERTY));
+        management = new KitchenManagementService(new KitchenManagementService.Owner() {
+            @Override
+            public Kitchen kitchen() {
+                return currentKitchen();
+            }
+
+            @Override
+            public KitchenConfiguration config() {
+                return currentConfig();
+            }
+
+            @Override
+            public Map<String, Bundle> chefBundles() {
+                return fedChefBundles();
+            }
+        });
+        Optional<String> problem = KitchenConfigurationCheck.problem(config);
+        if (problem.isPresent()) {
+            failed("configuration refused: " + problem.get());
+        } else {
+            startKitchen();
+        }
+        registration = context.registerService(KitchenManagement.class, management, registrationProperties());
+    }
+
+    /**
+     * Applies a changed configuration without deactivating: checked first, refused (the
+     * running kitchen keeps its configuration) when invalid.
+     */
+    @Modified
+    synchronized void modified(KitchenConfiguration next) {
+        Optional<String> problem = KitchenConfigurationCheck.problem(next);
+        if (problem.isPresent()) {
+            if (kitchen != null) {
+                LOG.error("kitchen {}: configuration refused: {}; it keeps running with its last good configuration",
+                        config.kitchen__name(), problem.get());
+                return;
+            }
+            config = next;
+            failed("configuration refused: " + problem.get());
+        } else {
+            stopKitchen();
+            config = next;
+            startKitchen();
+            LOG.info("kitchen {}: configuration applied", config.kitchen__name());
+        }
+        if (registration != null) {
+            registration.setProperties(registrationProperties());
+        }
+    }
+
+    private Hashtable<String, Object> registrationProperties() {
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(KitchenManagement.KITCHEN_NAME, config.kitchen__name());
+        return props;
+    }
+
+    synchronized Kitchen currentKitchen() {
+        return kitchen;
+    }
+
+    synchronized KitchenConfiguration currentConfig() {
+        return config;
+    }
+
+    synchronized Map<String, Bundle> fedChefBundles() {
+        Map<String, Bundle> result = new HashMap<>();
+        for (Map.Entry<ServiceReference<DumplingChef>, BoundChef> e : bound.entrySet()) {
+            DumplingChef chef = e.getValue().chef;
+            if (chef != null && e.getKey().getBundle() != null) {
+                result.put(chef.getClass().getName(), e.getKey().getBundle());
+            }
+        }
+        return result;
+    }
+
+    /** Builds and starts the kitchen of the current (checked) configuration with the selected chefs. */
+    private void startKitchen() {
         Kitchen.Builder builder = builder(config);
         if (!config.pcap().isBlank()) {
             builder.pcapFile(Path.of(config.pcap().trim())).speed(config.speed()).loop(config.loop());
@@ -81,6 +174,7 @@ public class KitchenComponent {
         for (BoundChef b : bound.values()) {
             feed(b);
         }
+        management.applyDisabled(kitchen);
         try {
             kitchen.start();
         } catch (Kitchen.CaptureOpenException e) {
@@ -129,6 +223,7 @@ public class KitchenComponent {
                 .maxGap(SAMPLE_MAX_GAP);
         chefs.forEach(b::chef);
         kitchen = b.build();
+        management.applyDisabled(kitchen);
         try {
             kitchen.start();
         } catch (RuntimeException e) {
@@ -148,6 +243,19 @@ public class KitchenComponent {
 
     @Deactivate
     synchronized void deactivate() {
+        if (registration != null) {
+            try {
+                registration.unregister();
+            } catch (IllegalStateException e) {
+                // Already gone with the bundle.
+            }
+            registration = null;
+        }
+        stopKitchen();
+    }
+
+    /** Stops the kitchen and releases every chef instance (a new kitchen selects them again). */
+    private void stopKitchen() {
         if (kitchen != null) {
             kitchen.close();
             kitchen = null;
@@ -161,6 +269,7 @@ public class KitchenComponent {
             } catch (IOException e) {
                 // A temporary file: harmless.
             }
+            sampleCopy = null;
         }
     }
 
@@ -199,6 +308,7 @@ public class KitchenComponent {
         }
         b.chef = chef;
         kitchen.addChef(chef);
+        management.applyDisabled(kitchen);
         LOG.info("kitchen {}: feeding chef {} ({})", config.kitchen__name(), chef.name(), chef.getClass().getName());
     }
 

@@ -1,0 +1,83 @@
+package netdumplings.kitchen.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import netdumplings.api.NetDumplingsException;
+
+/**
+ * Checks a {@link KitchenConfiguration} before it is applied, so an invalid one is refused
+ * with a message naming the field (by its configuration property name) and the running
+ * kitchen keeps its last good configuration.
+ */
+final class KitchenConfigurationCheck {
+
+    private KitchenConfigurationCheck() {
+    }
+
+    /**
+     * Checks every field, then opens and closes the capture (file or interface, with the
+     * filter) to check those against libpcap. A live capture refused for lack of
+     * permission passes: that is decided when the kitchen starts (sample fallback).
+     *
+     * @param c the configuration; not null
+     * @return the first problem, as {@code field: reason}, or empty when it is valid
+     */
+    static Optional<String> problem(KitchenConfiguration c) {
+        requireNonNull(c, "configuration");
+        if (c.kitchen__name() == null || c.kitchen__name().isBlank()) {
+            return Optional.of("kitchen_name: must not be blank");
+        }
+        double poke = c.poke__interval();
+        if (!(poke > 0) || poke > 366 * 24 * 3600.0) {
+            return Optional.of("poke_interval: must be a positive number of seconds (at most a year), not " + poke);
+        }
+        try {
+            int port = HubSender.toUri(c.hub()).getPort();
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port out of range");
+            }
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return Optional.of("hub: must be host:port with a port in 1..65535, not \"" + c.hub() + "\"");
+        }
+        if (!(c.speed() >= 0) || Double.isInfinite(c.speed())) {
+            return Optional.of("speed: must be 0 (as fast as possible) or positive, not " + c.speed());
+        }
+        if (c.loop() < 0) {
+            return Optional.of("loop: must be 0 (for ever) or positive, not " + c.loop());
+        }
+        if (c.snaplen() < 64) {
+            return Optional.of("snaplen: must be at least 64, not " + c.snaplen());
+        }
+        boolean file = c.pcap() != null && !c.pcap().isBlank();
+        if (!file && (c.interface$() == null || c.interface$().isBlank())) {
+            return Optional.of("interface: must not be blank when no capture file is given");
+        }
+        Kitchen.Builder probe = Kitchen.builder().liveInterface(file ? "all" : c.interface$().trim())
+                .filter(c.filter() == null ? "" : c.filter().trim()).snaplen(c.snaplen());
+        if (file) {
+            probe.pcapFile(Path.of(c.pcap().trim()));
+        }
+        try {
+            probe.build().checkCapture();
+        } catch (Kitchen.CaptureOpenException e) {
+            if (!e.permissionDenied()) {
+                return Optional.of(fieldOf(e.getMessage(), file) + ": " + e.getMessage());
+            }
+        } catch (NetDumplingsException | IllegalArgumentException e) {
+            return Optional.of((file ? "pcap" : "interface") + ": " + e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    /** Which field a capture-open message is about (see {@code Kitchen.open()}). */
+    private static String fieldOf(String message, boolean file) {
+        String m = String.valueOf(message);
+        if (m.startsWith("bad filter")) {
+            return "filter";
+        }
+        return file ? "pcap" : "interface";
+    }
+}
