@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.eclipse.jetty.util.Callback;
@@ -19,59 +20,114 @@ import netdumplings.api.json.DumplingJson;
 /**
  * An eater's connection: the first message must be an eater hello (else close 1011);
  * later messages are ignored. Dumplings go out through {@link #send(ByteBuffer)}, which
- * never blocks: at most {@code queueLimit} dumplings wait per eater, more are dropped
- * for this eater and counted.
+ * never blocks: at most {@code queueLimit} dumplings and {@code queueBytes} bytes wait per
+ * eater, more are dropped for this eater and counted; an eater that reads nothing for too
+ * long is closed ({@link #closeIfStalled}).
  */
 final class EaterEndpoint extends HubEndpoint {
 
     private final int queueLimit;
+    private final long queueBytes;
     private volatile EaterHello hello;
     private volatile Map<String, Object> helloFields;
     /** Dumplings handed to Jetty and not yet written: +1 on send, -1 in the write callback. */
     private final AtomicInteger pending = new AtomicInteger();
+    /** Their bytes, likewise. */
+    private final AtomicLong pendingBytes = new AtomicLong();
+    /** When a write last finished, or when the queue last went from empty to not empty. */
+    private volatile long lastProgressNanos = System.nanoTime();
+    private volatile boolean stallClosing;
     private final LongAdder sent = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder failedWrites = new LongAdder();
-    /** One callback for every write: it only counts, so it can be shared and never blocks. */
-    private final Callback writeDone = new Callback() {
+
+    /** One per write, to give back its bytes; it only counts, so it never blocks. */
+    private final class WriteDone implements Callback {
+        private final int bytes;
+
+        WriteDone(int bytes) {
+            this.bytes = bytes;
+        }
+
         @Override
         public void succeeded() {
-            pending.decrementAndGet();
+            lastProgressNanos = System.nanoTime();
+            release();
         }
 
         @Override
         public void failed(Throwable x) {
-            pending.decrementAndGet();
+            release();
             failedWrites.increment();
+        }
+
+        private void release() {
+            pendingBytes.addAndGet(-bytes);
+            pending.decrementAndGet();
         }
 
         @Override
         public InvocationType getInvocationType() {
             return InvocationType.NON_BLOCKING;
         }
-    };
+    }
 
-    EaterEndpoint(HubServer hub, int maxMessageBytes, int queueLimit) {
+    EaterEndpoint(HubServer hub, int maxMessageBytes, int queueLimit, long queueBytes) {
         super(hub, maxMessageBytes);
         this.queueLimit = queueLimit;
+        this.queueBytes = queueBytes;
     }
 
     /**
-     * Queues one dumpling for this eater, or drops it if the eater's queue is full.
+     * Queues one dumpling for this eater, or drops it if the eater's queue is full, in
+     * dumplings or in bytes. A dumpling is always queued when the queue is empty, so one
+     * bigger than the byte bound still goes out.
      *
      * @param json the dumpling's UTF-8 JSON, shared by every eater: it is sliced, never
      *             changed or copied
      * @return whether it was queued
      */
     boolean send(ByteBuffer json) {
-        if (pending.incrementAndGet() > queueLimit) {
+        int size = json.remaining();
+        int queued = pending.incrementAndGet();
+        long bytes = pendingBytes.addAndGet(size);
+        if (queued > queueLimit || (queued > 1 && bytes > queueBytes)) {
+            pendingBytes.addAndGet(-size);
             pending.decrementAndGet();
             dropped.increment();
             return false;
         }
+        if (queued == 1) {
+            // The stall clock starts when there is something to write.
+            lastProgressNanos = System.nanoTime();
+        }
         CoreSession session = session();
-        session.sendFrame(new Frame(OpCode.TEXT, json.slice()), writeDone, false);
+        session.sendFrame(new Frame(OpCode.TEXT, json.slice()), new WriteDone(size), false);
         sent.increment();
+        return true;
+    }
+
+    /**
+     * Closes this eater with 1008 if it has had dumplings waiting and no write finishing
+     * for longer than {@code stallTimeout}; an eater that does not read would otherwise
+     * only ever have dumplings dropped.
+     *
+     * @return whether it is being closed for that
+     */
+    boolean closeIfStalled(long nowNanos, java.time.Duration stallTimeout) {
+        if (stallClosing || pending.get() == 0 || nowNanos - lastProgressNanos < stallTimeout.toNanos()) {
+            return false;
+        }
+        stallClosing = true;
+        EaterHello h = hello;
+        hub.log().warn("eater {} at {}:{} stalled: {} dumplings ({} bytes) unwritten for over {}, closing",
+                h == null ? "?" : h.eaterName(), host(), port(), pending.get(), pendingBytes.get(), stallTimeout);
+        close(POLICY_VIOLATION, "eater stalled: nothing read for " + stallTimeout.toSeconds() + " s");
+        // The close frame queues behind what the eater does not read: cut the connection.
+        CoreSession s = session();
+        if (s != null) {
+            s.abort();
+        }
         return true;
     }
 
@@ -89,7 +145,11 @@ final class EaterEndpoint extends HubEndpoint {
         try {
             String json = decode(utf8Bytes);
             EaterHello parsed = DumplingJson.eaterHelloFromJson(json);
-            helloFields = DumplingJson.objectFromJson(json);
+            Map<String, Object> fields = DumplingJson.objectFromJson(json);
+            if (!admit(fields)) {
+                return false;
+            }
+            helloFields = fields;
             hello = parsed;
         } catch (InvalidDumplingException | CharacterCodingException e) {
             String why = e instanceof CharacterCodingException ? "text is not valid UTF-8" : e.getMessage();

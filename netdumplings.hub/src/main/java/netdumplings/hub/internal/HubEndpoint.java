@@ -45,6 +45,9 @@ abstract class HubEndpoint implements FrameHandler {
     private byte messageType = OpCode.UNDEFINED;
     private byte[] assembled;
     private int assembledLength;
+    /** The token this client must present (null: none), and whether it did at the upgrade. */
+    private volatile String expectedToken;
+    private volatile boolean tokenAccepted = true;
 
     HubEndpoint(HubServer hub, int maxMessageBytes) {
         this.hub = requireNonNull(hub, "hub");
@@ -200,6 +203,36 @@ abstract class HubEndpoint implements FrameHandler {
         return closed;
     }
 
+    /**
+     * Sets the token this client must present, and what it presented with the upgrade
+     * request ({@code Authorization: Bearer} or {@code ?token=}); set before the connection opens.
+     *
+     * @param expected  the configured token, or null for none
+     * @param presented the token from the upgrade request, or null
+     */
+    final void requireToken(String expected, String presented) {
+        expectedToken = expected;
+        tokenAccepted = HubSecurity.tokenMatches(expected, presented);
+    }
+
+    /**
+     * Decides whether a client may in, once its hello arrived: with the right token in the
+     * upgrade request, or as the hello's {@code "token"} field. That field is removed from
+     * the hello in any case, so no secret ever reaches the status dumplings.
+     *
+     * @param helloFields the hello as sent; its {@code token} is removed
+     * @return whether to admit the client; if not it is being closed with 1008 "unauthorized"
+     */
+    protected final boolean admit(java.util.Map<String, Object> helloFields) {
+        Object token = helloFields.remove("token");
+        if (tokenAccepted || (token instanceof String t && HubSecurity.tokenMatches(expectedToken, t))) {
+            return true;
+        }
+        hub.log().warn("client at {}:{} presented no valid token, closing", host, port);
+        close(POLICY_VIOLATION, "unauthorized");
+        return false;
+    }
+
     /** @return whether the connection is closed, or closing has begun being reported */
     final boolean isDisconnected() {
         return disconnected;
@@ -236,4 +269,5 @@ abstract class HubEndpoint implements FrameHandler {
     /** A close code of the protocol, for readability. */
     static final int GOING_AWAY = CloseStatus.SHUTDOWN;
     static final int SERVER_ERROR = CloseStatus.SERVER_ERROR;
+    static final int POLICY_VIOLATION = CloseStatus.POLICY_VIOLATION;
 }

@@ -54,7 +54,9 @@ import netdumplings.api.json.DumplingJson;
  * count of pending writes, past which dumplings are dropped for it and counted.
  * <p>
  * Beyond the original: a client that has not said hello within 30 s is closed with 1011
- * (there is no idle timeout otherwise), and a message with invalid UTF-8 is refused.
+ * (there is no idle timeout otherwise), a message with invalid UTF-8 is refused, and a
+ * plain HTTP {@code GET /} on the eater port returns the live dashboard
+ * ({@link DashboardHandler}), itself an eater over a WebSocket to the same port.
  */
 public final class HubServer implements AutoCloseable {
 
@@ -181,6 +183,10 @@ public final class HubServer implements AutoCloseable {
         config.setIdleTimeout(Duration.ZERO);
         // The request path is ignored, as by the original hub.
         upgrade.addMapping("/*", negotiator());
+        // A plain HTTP request (not an upgrade) falls through to the dashboard: the page on
+        // the eater port, 404 for anything else and on the kitchen port.
+        ServerConnector eaters = eaterConnector;
+        upgrade.setHandler(new DashboardHandler(request -> request.getConnectionMetaData().getConnector() == eaters));
         server.setHandler(upgrade);
         server.start();
     }

@@ -23,9 +23,22 @@ import netdumplings.api.json.DumplingJson;
  *                        ({@link DumplingJson#MAX_MESSAGE_BYTES})
  * @param eaterQueueLimit how many dumplings may wait to be written to one eater, positive;
  *                        more are dropped for that eater, and counted; default 10,000
+ * @param eaterQueueBytes how many bytes of dumplings may wait to be written to one eater,
+ *                        positive; more are dropped for that eater, and counted; default
+ *                        64 MiB (with the 10,000 above it bounds the hub's memory per eater)
+ * @param eaterStallTimeout how long an eater may leave dumplings unwritten (its queue not
+ *                        empty and no write finishing) before it is closed with 1008
+ *                        "eater stalled"; positive; default 60 s
+ * @param helloTimeout    how long a client may take to say hello before it is closed with
+ *                        1011; positive; default 30 s (every real client says it at once)
+ * @param maxConnections  how many WebSocket connections (kitchens, eaters, and clients not
+ *                        yet through their hello) may be open at once; more are refused with
+ *                        HTTP 503; positive; default 4,096
+ * @param security        tokens, TLS and browser origins; default {@link HubSecurity#NONE}
  */
 public record HubSettings(String address, int kitchenPort, int eaterPort, Duration statusInterval,
-        int maxMessageBytes, int eaterQueueLimit) {
+        int maxMessageBytes, int eaterQueueLimit, long eaterQueueBytes, Duration eaterStallTimeout,
+        Duration helloTimeout, int maxConnections, HubSecurity security) {
 
     /** Default {@link #address()}. */
     public static final String DEFAULT_ADDRESS = "localhost";
@@ -39,6 +52,22 @@ public record HubSettings(String address, int kitchenPort, int eaterPort, Durati
     public static final int DEFAULT_MAX_MESSAGE_BYTES = DumplingJson.MAX_MESSAGE_BYTES;
     /** Default {@link #eaterQueueLimit()}. */
     public static final int DEFAULT_EATER_QUEUE_LIMIT = 10_000;
+    /** Default {@link #eaterQueueBytes()}. */
+    public static final long DEFAULT_EATER_QUEUE_BYTES = 64L << 20;
+    /** Default {@link #eaterStallTimeout()}. */
+    public static final Duration DEFAULT_EATER_STALL_TIMEOUT = Duration.ofSeconds(60);
+    /** Default {@link #helloTimeout()}. */
+    public static final Duration DEFAULT_HELLO_TIMEOUT = Duration.ofSeconds(30);
+    /** Default {@link #maxConnections()}. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 4096;
+
+    /** The original settings with the defaults of everything added since. */
+    public HubSettings(String address, int kitchenPort, int eaterPort, Duration statusInterval, int maxMessageBytes,
+            int eaterQueueLimit) {
+        this(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
+                DEFAULT_EATER_QUEUE_BYTES, DEFAULT_EATER_STALL_TIMEOUT, DEFAULT_HELLO_TIMEOUT,
+                DEFAULT_MAX_CONNECTIONS, HubSecurity.NONE);
+    }
 
     /**
      * @throws NullPointerException     if {@code address} or {@code statusInterval} is null
@@ -61,6 +90,22 @@ public record HubSettings(String address, int kitchenPort, int eaterPort, Durati
         if (eaterQueueLimit <= 0) {
             throw new IllegalArgumentException("eaterQueueLimit must be positive, not " + eaterQueueLimit);
         }
+        if (eaterQueueBytes <= 0) {
+            throw new IllegalArgumentException("eaterQueueBytes must be positive, not " + eaterQueueBytes);
+        }
+        checkPositive("eaterStallTimeout", eaterStallTimeout);
+        checkPositive("helloTimeout", helloTimeout);
+        if (maxConnections <= 0) {
+            throw new IllegalArgumentException("maxConnections must be positive, not " + maxConnections);
+        }
+        requireNonNull(security, "security");
+    }
+
+    private static void checkPositive(String name, Duration d) {
+        requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, not " + d);
+        }
     }
 
     /** @return the original hub's settings: localhost:11347/11348, status every 5 s, 1 MiB */
@@ -76,32 +121,68 @@ public record HubSettings(String address, int kitchenPort, int eaterPort, Durati
 
     /** @return a copy with another {@link #address()} */
     public HubSettings withAddress(String address) {
-        return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit);
+        return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security);
     }
 
     /** @return a copy with another {@link #kitchenPort()} */
     public HubSettings withKitchenPort(int kitchenPort) {
-        return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit);
+        return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security);
     }
 
     /** @return a copy with another {@link #eaterPort()} */
     public HubSettings withEaterPort(int eaterPort) {
-        return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit);
+        return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security);
     }
 
     /** @return a copy with another {@link #statusInterval()} */
     public HubSettings withStatusInterval(Duration statusInterval) {
-        return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit);
+        return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security);
     }
 
     /** @return a copy with another {@link #maxMessageBytes()} */
     public HubSettings withMaxMessageBytes(int maxMessageBytes) {
-        return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit);
+        return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security);
     }
 
     /** @return a copy with another {@link #eaterQueueLimit()} */
     public HubSettings withEaterQueueLimit(int eaterQueueLimit) {
-        return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit);
+        return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security);
+    }
+
+    /** @return a copy with another {@link #eaterQueueBytes()} */
+    public HubSettings withEaterQueueBytes(long eaterQueueBytes) {
+        return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security);
+    }
+
+    /** @return a copy with another {@link #eaterStallTimeout()} */
+    public HubSettings withEaterStallTimeout(Duration eaterStallTimeout) {
+        return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security);
+    }
+
+    /** @return a copy with another {@link #helloTimeout()} */
+    public HubSettings withHelloTimeout(Duration helloTimeout) {
+        return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security);
+    }
+
+    /** @return a copy with another {@link #maxConnections()} */
+    public HubSettings withMaxConnections(int maxConnections) {
+        return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security);
+    }
+
+    /** @return a copy with other {@link #security()} */
+    public HubSettings withSecurity(HubSecurity security) {
+        return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security);
     }
 
     private static void checkPort(String name, int port) {

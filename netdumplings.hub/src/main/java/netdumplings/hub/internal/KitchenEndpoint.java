@@ -57,7 +57,11 @@ final class KitchenEndpoint extends HubEndpoint {
         try {
             String json = decode(utf8Bytes);
             KitchenHello parsed = DumplingJson.kitchenHelloFromJson(json);
-            helloFields = DumplingJson.objectFromJson(json);
+            Map<String, Object> fields = DumplingJson.objectFromJson(json);
+            if (!admit(fields)) {
+                return false;
+            }
+            helloFields = fields;
             hello = parsed;
         } catch (InvalidDumplingException | CharacterCodingException e) {
             String why = e instanceof CharacterCodingException ? "text is not valid UTF-8" : e.getMessage();

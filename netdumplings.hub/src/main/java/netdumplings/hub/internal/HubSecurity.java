@@ -1,0 +1,104 @@
+package netdumplings.hub.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Who may use a hub: every part is optional and off by default, so that a client that
+ * knows only PROTOCOL.md works against a hub configured with nothing.
+ *
+ * @param kitchenToken        the shared secret kitchens must present, or null for none
+ *                            (default); blank counts as none
+ * @param eaterToken          the shared secret eaters must present, or null for none
+ *                            (default); blank counts as none
+ * @param tlsKeystore         a PKCS#12 (or JKS) keystore holding the hub's key and
+ *                            certificate: both ports then speak TLS only ({@code wss://});
+ *                            null for plain WebSockets (default)
+ * @param tlsKeystorePassword the keystore's password; null for none (default)
+ * @param allowedOrigins      the browser origins (e.g. {@code https://example.org:8443})
+ *                            allowed to connect; a request WITH an {@code Origin} header not
+ *                            in this list and not the hub's own eater address is refused
+ *                            with 403; requests without {@code Origin} (every non-browser
+ *                            client) are never affected; default empty
+ */
+public record HubSecurity(String kitchenToken, String eaterToken, Path tlsKeystore, String tlsKeystorePassword,
+        List<String> allowedOrigins) {
+
+    /** No token, no TLS, no foreign browser origin: the original hub's behaviour. */
+    public static final HubSecurity NONE = new HubSecurity(null, null, null, null, List.of());
+
+    /** Normalises blanks to null and origins to lower case without a trailing slash. */
+    public HubSecurity {
+        kitchenToken = blankToNull(kitchenToken);
+        eaterToken = blankToNull(eaterToken);
+        allowedOrigins = allowedOrigins == null ? List.of()
+                : allowedOrigins.stream().map(String::trim).filter(o -> !o.isEmpty()).map(HubSecurity::normalizeOrigin)
+                        .toList();
+    }
+
+    /** @return whether both ports speak TLS */
+    public boolean tls() {
+        return tlsKeystore != null;
+    }
+
+    /** @return a copy with these tokens (null or blank for none) */
+    public HubSecurity withTokens(String kitchenToken, String eaterToken) {
+        return new HubSecurity(kitchenToken, eaterToken, tlsKeystore, tlsKeystorePassword, allowedOrigins);
+    }
+
+    /** @return a copy serving TLS from this keystore */
+    public HubSecurity withTls(Path keystore, String password) {
+        return new HubSecurity(kitchenToken, eaterToken, keystore, password, allowedOrigins);
+    }
+
+    /** @return a copy with these allowed browser origins */
+    public HubSecurity withAllowedOrigins(List<String> origins) {
+        return new HubSecurity(kitchenToken, eaterToken, tlsKeystore, tlsKeystorePassword, origins);
+    }
+
+    /**
+     * Compares a presented token with the expected one in time independent of where they
+     * differ (both are hashed first, so not even the length leaks).
+     *
+     * @param expected the configured token; null means none is required
+     * @param presented what the client sent, or null
+     * @return whether the client may in
+     */
+    static boolean tokenMatches(String expected, String presented) {
+        if (expected == null) {
+            return true;
+        }
+        if (presented == null) {
+            return false;
+        }
+        return MessageDigest.isEqual(sha256(expected), sha256(presented));
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JRE has SHA-256", e);
+        }
+    }
+
+    static String normalizeOrigin(String origin) {
+        String o = origin.trim().toLowerCase(Locale.ROOT);
+        return o.endsWith("/") ? o.substring(0, o.length() - 1) : o;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    @Override
+    public String toString() {
+        // Never show the secrets (settings are logged and compared).
+        return "HubSecurity[kitchenToken=" + (kitchenToken == null ? "none" : "***") + ", eaterToken="
+                + (eaterToken == null ? "none" : "***") + ", tlsKeystore=" + tlsKeystore + ", allowedOrigins="
+                + allowedOrigins + "]";
+    }
+}
