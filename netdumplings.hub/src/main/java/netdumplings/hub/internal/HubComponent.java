@@ -1,6 +1,7 @@
 package netdumplings.hub.internal;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -136,9 +137,32 @@ public class HubComponent implements HubStatisticsSource {
         if (config.eater__queue__limit() <= 0) {
             throw new IllegalArgumentException("eater_queue_limit must be positive, not " + config.eater__queue__limit());
         }
+        if (config.eater__queue__bytes() <= 0) {
+            throw new IllegalArgumentException("eater_queue_bytes must be positive, not " + config.eater__queue__bytes());
+        }
+        if (config.max__connections() <= 0) {
+            throw new IllegalArgumentException("max_connections must be positive, not " + config.max__connections());
+        }
         Duration interval = Duration.ofNanos(Math.max(1, Math.round(freq * 1e9)));
+        String keystore = config.tls__keystore();
+        HubSecurity security = new HubSecurity(config.kitchen__token(), config.eater__token(),
+                keystore == null || keystore.isBlank() ? null : java.nio.file.Path.of(keystore.trim()),
+                config.tls__keystore__password(),
+                config.allowed__origins() == null ? List.of() : List.of(config.allowed__origins()));
+        if (security.tls() && !java.nio.file.Files.isReadable(security.tlsKeystore())) {
+            throw new IllegalArgumentException("tls_keystore " + security.tlsKeystore() + " is not a readable file");
+        }
         return new HubSettings(address.trim(), config.in__port(), config.out__port(), interval,
-                config.max__message__bytes(), config.eater__queue__limit());
+                config.max__message__bytes(), config.eater__queue__limit(), config.eater__queue__bytes(),
+                seconds("eater_stall_timeout", config.eater__stall__timeout()),
+                seconds("hello_timeout", config.hello__timeout()), config.max__connections(), security);
+    }
+
+    private static Duration seconds(String field, double value) {
+        if (!(value > 0) || value > 366 * 24 * 3600.0) {
+            throw new IllegalArgumentException(field + " must be a positive number of seconds, not " + value);
+        }
+        return Duration.ofNanos(Math.max(1, Math.round(value * 1e9)));
     }
 
     private static void checkPort(String field, int port) {

@@ -8,7 +8,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * {@code nd-hub} flags. OSGi maps a method name's {@code __} to {@code _} (and a single
  * {@code _} to {@code .}), so the configuration properties are {@code address},
  * {@code in_port}, {@code out_port}, {@code status_freq}, {@code max_message_bytes} and
- * {@code eater_queue_limit}, as {@code bin/nd-hub} writes them.
+ * {@code eater_queue_limit}, as {@code bin/nd-hub} writes them, plus {@code eater_queue_bytes},
+ * {@code eater_stall_timeout}, {@code hello_timeout}, {@code max_connections},
+ * {@code kitchen_token}, {@code eater_token}, {@code tls_keystore},
+ * {@code tls_keystore_password} and {@code allowed_origins} (all optional; the defaults
+ * behave as the original hub).
  */
 @ObjectClassDefinition(name = "netdumplings hub",
         description = "The WebSocket hub: kitchens send dumplings to the in-port, eaters receive them on the out-port.")
@@ -43,4 +47,49 @@ public @interface HubConfiguration {
     @AttributeDefinition(name = "Eater queue limit", min = "1",
             description = "Dumplings that may wait to be written to one eater; more are dropped for it and counted (default 10000).")
     int eater__queue__limit() default HubSettings.DEFAULT_EATER_QUEUE_LIMIT;
+
+    /** Bytes of dumplings that may wait to be written to one eater. Default 64 MiB. */
+    @AttributeDefinition(name = "Eater queue bytes", min = "1",
+            description = "Bytes of dumplings that may wait to be written to one eater; more are dropped for it and counted (default 67108864 = 64 MiB).")
+    long eater__queue__bytes() default HubSettings.DEFAULT_EATER_QUEUE_BYTES;
+
+    /** Seconds an eater may leave dumplings unread before it is closed (1008). Default 60. */
+    @AttributeDefinition(name = "Eater stall timeout (s)",
+            description = "Seconds an eater may leave dumplings unread before it is closed with 1008 \"eater stalled\" (default 60).")
+    double eater__stall__timeout() default 60.0;
+
+    /** Seconds a client may take to say hello before it is closed (1011). Default 30. */
+    @AttributeDefinition(name = "Hello timeout (s)",
+            description = "Seconds a client may take to send its hello before it is closed with 1011 (default 30).")
+    double hello__timeout() default 30.0;
+
+    /** Connections open at once, on both ports together; more are refused (503). Default 4096. */
+    @AttributeDefinition(name = "Max connections", min = "1",
+            description = "WebSocket connections open at once, both ports together; more are refused with HTTP 503 (default 4096).")
+    int max__connections() default HubSettings.DEFAULT_MAX_CONNECTIONS;
+
+    /** The kitchens' shared secret. Default empty: none required, as the original. */
+    @AttributeDefinition(name = "Kitchen token", type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD,
+            description = "Shared secret kitchens must send (Authorization: Bearer, ?token= or \"token\" in the hello); empty for none (default).")
+    String kitchen__token() default "";
+
+    /** The eaters' shared secret. Default empty: none required, as the original. */
+    @AttributeDefinition(name = "Eater token", type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD,
+            description = "Shared secret eaters must send (Authorization: Bearer, ?token= or \"token\" in the hello); empty for none (default).")
+    String eater__token() default "";
+
+    /** A keystore to serve both ports with TLS (wss). Default empty: plain WebSockets. */
+    @AttributeDefinition(name = "TLS keystore",
+            description = "Path of a PKCS#12 or JKS keystore with the hub's key and certificate: both ports then speak TLS only (wss://); empty for plain ws:// (default).")
+    String tls__keystore() default "";
+
+    /** The keystore's password. Default empty. */
+    @AttributeDefinition(name = "TLS keystore password", type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD,
+            description = "Password of the TLS keystore (default empty).")
+    String tls__keystore__password() default "";
+
+    /** Browser origins allowed besides the hub's own address. Default none. */
+    @AttributeDefinition(name = "Allowed origins",
+            description = "Browser origins (e.g. https://example.org:8443) that may connect; a request with any other Origin header is refused with 403. The hub's own address is always allowed; clients without Origin are never affected (default: none).")
+    String[] allowed__origins() default {};
 }

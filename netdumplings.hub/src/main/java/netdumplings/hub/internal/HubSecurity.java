@@ -17,7 +17,7 @@ import java.util.Locale;
  * @param tlsKeystore         a PKCS#12 (or JKS) keystore holding the hub's key and
  *                            certificate: both ports then speak TLS only ({@code wss://});
  *                            null for plain WebSockets (default)
- * @param tlsKeystorePassword the keystore's password; null for none (default)
+ * @param tlsKeystorePassword the keystore's password; null (or empty) for none (default)
  * @param allowedOrigins      the browser origins (e.g. {@code https://example.org:8443})
  *                            allowed to connect; a request WITH an {@code Origin} header not
  *                            in this list and not the hub's own eater address is refused
@@ -34,6 +34,7 @@ public record HubSecurity(String kitchenToken, String eaterToken, Path tlsKeysto
     public HubSecurity {
         kitchenToken = blankToNull(kitchenToken);
         eaterToken = blankToNull(eaterToken);
+        tlsKeystorePassword = tlsKeystorePassword == null || tlsKeystorePassword.isEmpty() ? null : tlsKeystorePassword;
         allowedOrigins = allowedOrigins == null ? List.of()
                 : allowedOrigins.stream().map(String::trim).filter(o -> !o.isEmpty()).map(HubSecurity::normalizeOrigin)
                         .toList();

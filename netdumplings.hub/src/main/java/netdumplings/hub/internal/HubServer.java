@@ -24,13 +24,20 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
 import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
 import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
@@ -67,11 +74,12 @@ public final class HubServer implements AutoCloseable {
     /** How long {@link #close()} waits for clients to answer the close handshake. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
     /** How long a client may take to say hello; every real client says it at once. */
-    static final Duration HELLO_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration HELLO_TIMEOUT = HubSettings.DEFAULT_HELLO_TIMEOUT;
 
     private enum State { NEW, STARTING, STARTED, CLOSING, CLOSED }
 
     private final HubSettings settings;
+    private final UpgradeGate gate;
     private final Duration helloTimeout;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final Set<HubEndpoint> connections = ConcurrentHashMap.newKeySet();
@@ -85,6 +93,8 @@ public final class HubServer implements AutoCloseable {
     /** Drops of eaters that have left, so that the total never goes down. */
     private final LongAdder departedEaterDrops = new LongAdder();
     private final RateLimitedWarning droppedWarning = new RateLimitedWarning(LOG, 10_000);
+    private final LongAdder refusedUpgrades = new LongAdder();
+    private final RateLimitedWarning refusedWarning = new RateLimitedWarning(LOG, 10_000);
 
     private Server server;
     private ServerConnector kitchenConnector;
@@ -96,13 +106,14 @@ public final class HubServer implements AutoCloseable {
      * @param settings how to run; never null
      */
     public HubServer(HubSettings settings) {
-        this(settings, HELLO_TIMEOUT);
+        this(settings, requireNonNull(settings, "settings").helloTimeout());
     }
 
     /** For tests: with another time limit for the hello. */
     HubServer(HubSettings settings, Duration helloTimeout) {
         this.settings = requireNonNull(settings, "settings");
         this.helloTimeout = requireNonNull(helloTimeout, "helloTimeout");
+        this.gate = new UpgradeGate(settings);
     }
 
     /** @return the settings this hub runs with */
@@ -152,6 +163,9 @@ public final class HubServer implements AutoCloseable {
         startNanos = System.nanoTime();
         long periodNanos = settings.statusInterval().toNanos();
         timer.scheduleAtFixedRate(this::sendStatus, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+        // Stalled eaters are looked for a few times per stall timeout, at most once a second.
+        long stallCheckNanos = Math.min(TimeUnit.SECONDS.toNanos(1), Math.max(1, settings.eaterStallTimeout().toNanos() / 4));
+        timer.scheduleAtFixedRate(this::closeStalledEaters, stallCheckNanos, stallCheckNanos, TimeUnit.NANOSECONDS);
         state.set(State.STARTED);
         LOG.info("hub listening on {}:{} for kitchens and {}:{} for eaters", settings.address(), kitchenPort(),
                 settings.address(), eaterPort());
@@ -195,7 +209,20 @@ public final class HubServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        ServerConnector connector;
+        if (settings.security().tls()) {
+            // wss:// only: a plain client's handshake fails, it never gets through unencrypted.
+            http.addCustomizer(new SecureRequestCustomizer(false));
+            SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setKeyStorePath(settings.security().tlsKeystore().toString());
+            if (settings.security().tlsKeystorePassword() != null) {
+                tls.setKeyStorePassword(settings.security().tlsKeystorePassword());
+            }
+            connector = new ServerConnector(server, 1, 1, new SslConnectionFactory(tls, HttpVersion.HTTP_1_1.asString()),
+                    new HttpConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        }
         connector.setName(name);
         connector.setHost(settings.address());
         connector.setPort(port);
@@ -234,17 +261,35 @@ public final class HubServer implements AutoCloseable {
     private WebSocketNegotiator negotiator() {
         return (request, response, callback) -> {
             if (state.get() != State.STARTED && state.get() != State.STARTING) {
+                // Returning null means "handled": the callback must be completed here.
+                Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503);
+                return null;
+            }
+            int refusal = gate.refusal(request, connections.size());
+            if (refusal != 0) {
+                refusedUpgrades.increment();
+                refusedWarning.warn("refused a connection from {}: HTTP {} ({})",
+                        Request.getRemoteAddr(request), refusal, refusal == HttpStatus.FORBIDDEN_403
+                                ? "origin " + request.getHeaders().get(HttpHeader.ORIGIN) + " not allowed"
+                                : "over max_connections " + settings.maxConnections());
+                Response.writeError(request, response, callback, refusal);
                 return null;
             }
             Connector connector = request.getConnectionMetaData().getConnector();
-            FrameHandler handler;
+            HubEndpoint handler;
+            String token;
             if (connector == kitchenConnector) {
                 handler = new KitchenEndpoint(this, settings.maxMessageBytes());
+                token = settings.security().kitchenToken();
             } else if (connector == eaterConnector) {
-                handler = new EaterEndpoint(this, settings.maxMessageBytes(), settings.eaterQueueLimit());
+                handler = new EaterEndpoint(this, settings.maxMessageBytes(), settings.eaterQueueLimit(),
+                        settings.eaterQueueBytes());
+                token = settings.security().eaterToken();
             } else {
-                handler = null;
+                Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+                return null;
             }
+            handler.requireToken(token, token == null ? null : UpgradeGate.presentedToken(request));
             return handler;
         };
     }
@@ -447,6 +492,22 @@ public final class HubServer implements AutoCloseable {
         dumplingsOut.add(sent);
     }
 
+    private void closeStalledEaters() {
+        try {
+            long now = System.nanoTime();
+            for (EaterEndpoint eater : eaters) {
+                eater.closeIfStalled(now, settings.eaterStallTimeout());
+            }
+        } catch (RuntimeException e) {
+            LOG.error("cannot check for stalled eaters", e);
+        }
+    }
+
+    /** @return upgrade requests refused (foreign origin, too many connections) */
+    long refusedUpgrades() {
+        return refusedUpgrades.sum();
+    }
+
     // ---- status dumplings --------------------------------------------------------------
 
     private void sendStatus() {
@@ -471,7 +532,12 @@ public final class HubServer implements AutoCloseable {
         }
         List<Map<String, Object>> eaterInfo = new ArrayList<>();
         for (EaterEndpoint eater : eaters) {
-            eaterInfo.add(clientInfo("info_from_eater", eater.helloFields(), eater));
+            Map<String, Object> info = clientInfo("info_from_eater", eater.helloFields(), eater);
+            // Additive: what this eater lost because it could not keep up.
+            @SuppressWarnings("unchecked")
+            Map<String, Object> fromHub = (Map<String, Object>) info.get("info_from_hub");
+            fromHub.put("dropped", eater.dropped());
+            eaterInfo.add(info);
         }
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("total_dumplings_in", dumplingsIn.sum());

@@ -425,7 +425,10 @@ function render() {
 
 // ---- connection -------------------------------------------------------------------------
 
-const hubUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/`;
+// A hub that wants an eater token gets the one the page was opened with (/?token=...).
+const pageToken = new URLSearchParams(location.search).get('token');
+const hubUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/`
+  + (pageToken ? `?token=${encodeURIComponent(pageToken)}` : '');
 let retryMs = RETRY_FIRST_MS;
 let retryAt = 0;
 let socket = null;
@@ -479,7 +482,8 @@ function scheduleReconnect(code) {
   tick();
 }
 
-$('hub-url').textContent = hubUrl;
+// Never show the token itself.
+$('hub-url').textContent = hubUrl.replace(/\?token=.*$/, '?token=…');
 // The status age and connection text change even when no dumpling arrives.
 setInterval(() => renderStatus(), 1000);
 connect();
