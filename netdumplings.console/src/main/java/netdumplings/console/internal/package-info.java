@@ -1,0 +1,2 @@
+/** The console's implementation: private, never exported. */
+package netdumplings.console.internal;
