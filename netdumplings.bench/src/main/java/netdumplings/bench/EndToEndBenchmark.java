@@ -1,0 +1,129 @@
+package netdumplings.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import chefs.examples.ARPChef;
+import chefs.examples.DNSLookupChef;
+import chefs.examples.PacketCountChef;
+import netdumplings.eater.DumplingEater;
+import netdumplings.hub.internal.HubServer;
+import netdumplings.hub.internal.HubSettings;
+import netdumplings.hub.internal.HubStatistics;
+import netdumplings.kitchen.internal.ChefStatistics;
+import netdumplings.kitchen.internal.Kitchen;
+
+/**
+ * Section 3: capture file -> kitchen (three example chefs) -> hub -> one eater (the
+ * eater library), all real, in this JVM over loopback. Latency is the eater's receipt
+ * time minus the dumpling's {@code creation_time} (both wall clock).
+ */
+final class EndToEndBenchmark {
+
+    private EndToEndBenchmark() {
+    }
+
+    static void run(Report report, Path file) throws Exception {
+        HubSettings settings = HubSettings.ephemeral().withAddress("127.0.0.1")
+                .withStatusInterval(Duration.ofHours(1));
+        try (HubServer hub = new HubServer(settings)) {
+            hub.start();
+            Latencies lat = new Latencies(2_000_000);
+            long[] eaten = {0};
+            long[] lastNanos = {0};
+            CountDownLatch connected = new CountDownLatch(1);
+            // The callbacks run on one thread at a time; the volatile-free arrays are
+            // read after the eater is quiet (see awaitQuiet).
+            DumplingEater eater = DumplingEater.builder().name("bench_e2e").hub("127.0.0.1:" + hub.eaterPort())
+                    .onConnect(uri -> connected.countDown())
+                    .onDumpling(d -> {
+                        Instant now = Instant.now();
+                        double nowSeconds = now.getEpochSecond() + now.getNano() / 1e9;
+                        lat.record((long) ((nowSeconds - d.creationTime()) * 1e9));
+                        synchronized (eaten) {
+                            eaten[0]++;
+                            lastNanos[0] = System.nanoTime();
+                        }
+                    }).build();
+            try {
+                eater.start();
+                if (!connected.await(10, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the eater did not connect to the hub within 10 s");
+                }
+                awaitEaterCount(hub);
+                Kitchen kitchen = Kitchen.builder().name("bench_e2e").pcapFile(file).speed(0).loop(1).filter("")
+                        .hub("127.0.0.1:" + hub.kitchenPort()).hubBufferCapacity(1_000_000)
+                        .chef(new PacketCountChef()).chef(new DNSLookupChef()).chef(new ARPChef()).build();
+                long t0 = System.nanoTime();
+                long made;
+                long sent;
+                long overflowed;
+                long packets;
+                long chefDrops;
+                try {
+                    kitchen.start();
+                    if (!kitchen.awaitCaptureEnd(Duration.ofMinutes(2))) {
+                        throw new IllegalStateException("the kitchen did not finish within 2 minutes");
+                    }
+                    packets = kitchen.packetsCaptured();
+                    made = kitchen.statistics().stream().mapToLong(ChefStatistics::dumplings).sum();
+                    chefDrops = kitchen.statistics().stream().mapToLong(ChefStatistics::droppedPackets).sum();
+                    awaitQuiet(eaten, made, 30_000);
+                } finally {
+                    kitchen.close();
+                    sent = kitchen.hubSender().map(s -> s.sent()).orElse(0L);
+                    overflowed = kitchen.hubSender().map(s -> s.overflowed()).orElse(0L);
+                }
+                long got;
+                long last;
+                synchronized (eaten) {
+                    got = eaten[0];
+                    last = lastNanos[0];
+                }
+                HubStatistics hs = hub.statistics();
+                double seconds = (last - t0) / 1e9;
+                report.figure("dumplings/s, file -> kitchen -> hub -> eater", got / seconds, "dumplings/s", null);
+                report.figure("latency p50, creation_time to eater", lat.percentileMillis(0.5), "ms", null);
+                report.figure("latency p99, creation_time to eater", lat.percentileMillis(0.99), "ms", null);
+                report.note(String.format("  %,d packets, %,d dumplings made, %,d sent by the kitchen, %,d into the hub, "
+                        + "%,d eaten in %.3f s; losses: chef queue %,d packets, kitchen buffer %,d, hub %,d",
+                        packets, made, sent, hs.dumplingsIn(), got, seconds, chefDrops, overflowed, hs.eaterDrops()));
+            } finally {
+                eater.close();
+            }
+        }
+    }
+
+    private static void awaitEaterCount(HubServer hub) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (hub.statistics().eaterCount() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    /** Waits until {@code target} dumplings were eaten, or none came for 2 s, or the limit passed. */
+    private static void awaitQuiet(long[] eaten, long target, long maxMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
+        long seen = -1;
+        long lastChange = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            long now;
+            synchronized (eaten) {
+                now = eaten[0];
+            }
+            if (now >= target) {
+                return;
+            }
+            if (now != seen) {
+                seen = now;
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange > TimeUnit.SECONDS.toNanos(2)) {
+                return;
+            }
+            Thread.sleep(5);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package netdumplings.bench;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Section 2: the hub's fan-out. The hub runs in a child JVM ({@link HubProcess}); a
+ * {@link LoadKitchen} publishes to it and an {@link EaterSwarm} of 10, 100 and 1,000
+ * eaters receives, all over loopback. Heap per eater is the child's heap after a full
+ * GC with 1,000 idle eaters connected, minus the same with none, divided by 1,000.
+ */
+final class HubBenchmark {
+
+    static final double TARGET_DELIVERIES_PER_SECOND = 500_000;
+    static final double TARGET_P99_MILLIS = 10;
+    static final double TARGET_HEAP_PER_EATER_BYTES = 50 * 1024;
+    static final double PACED_RATE = 10_000;
+
+    private HubBenchmark() {
+    }
+
+    /**
+     * @param deliveries  deliveries per flood run (dumplings = deliveries / eaters)
+     * @param pacedMillis how long the paced 10,000/s run lasts
+     * @param eaterCounts the swarm sizes, e.g. 10, 100, 1000
+     */
+    static void run(Report report, Path work, long deliveries, long pacedMillis, int... eaterCounts)
+            throws Exception {
+        try (HubProcess hub = new HubProcess(work.resolve("hub-child.log"))) {
+            long heapEmpty = hub.heapAfterGc();
+            report.note("hub in a child JVM (pid " + hub.pid() + "); load kitchen and eaters in this JVM; loopback");
+            for (int eaters : eaterCounts) {
+                try (EaterSwarm swarm = new EaterSwarm("127.0.0.1", hub.eaterPort(), eaters);
+                        LoadKitchen kitchen = new LoadKitchen("127.0.0.1", hub.kitchenPort())) {
+                    awaitEaters(hub, eaters);
+                    if (eaters >= 1000) {
+                        long heap = hub.heapAfterGc();
+                        report.target("hub heap per eater, " + eaters + " eaters connected",
+                                (heap - heapEmpty) / (double) eaters, "bytes", TARGET_HEAP_PER_EATER_BYTES, false);
+                        report.note(String.format("  (child heap after full GC: %,d bytes with no eater, %,d with %d)",
+                                heapEmpty, heap, eaters));
+                    }
+                    // Warm-up: connections, JIT, buffers.
+                    long warm = Math.max(100, deliveries / eaters / 10);
+                    kitchen.publish(warm, 0);
+                    swarm.awaitReceived(warm * eaters, 2_000, 20_000);
+
+                    long dumplings = Math.max(10, deliveries / eaters);
+                    long[] before = hub.stats();
+                    Latencies lat = new Latencies((int) Math.min(4_000_000, dumplings * eaters));
+                    long receivedBefore = swarm.received();
+                    swarm.measureInto(lat);
+                    long t0 = kitchen.publish(dumplings, 0);
+                    long got = swarm.awaitReceived(receivedBefore + dumplings * eaters, 3_000, 60_000)
+                            - receivedBefore;
+                    double seconds = (swarm.lastReceiptNanos() - t0) / 1e9;
+                    long[] after = hub.stats();
+                    String label = String.format("deliveries/s, %,d eaters, flat out", eaters);
+                    if (eaters == 10) {
+                        report.target(label, got / seconds, "deliveries/s", TARGET_DELIVERIES_PER_SECOND, true);
+                    } else {
+                        report.figure(label, got / seconds, "deliveries/s", null);
+                    }
+                    report.note(String.format("  %,d dumplings -> %,d of %,d deliveries in %.3f s; dropped by hub for "
+                            + "slow eaters: %,d; latency p50 %.2f ms, p99 %.2f ms (queueing under flood)",
+                            dumplings, got, dumplings * eaters, seconds, after[2] - before[2],
+                            lat.percentileMillis(0.5), lat.percentileMillis(0.99)));
+                    if (eaters == 10) {
+                        paced(report, swarm, kitchen, eaters, pacedMillis);
+                    }
+                }
+                awaitEaters(hub, 0);
+            }
+        }
+    }
+
+    private static void paced(Report report, EaterSwarm swarm, LoadKitchen kitchen, int eaters, long millis)
+            throws Exception {
+        long dumplings = (long) (PACED_RATE * millis / 1000);
+        Latencies lat = new Latencies((int) (dumplings * eaters));
+        long receivedBefore = swarm.received();
+        swarm.measureInto(lat);
+        kitchen.publish(dumplings, PACED_RATE);
+        long got = swarm.awaitReceived(receivedBefore + dumplings * eaters, 3_000, 30_000) - receivedBefore;
+        report.figure(String.format("latency p50 at %,.0f dumplings/s to %d eaters", PACED_RATE, eaters),
+                lat.percentileMillis(0.5), "ms", null);
+        report.target(String.format("latency p99 at %,.0f dumplings/s to %d eaters", PACED_RATE, eaters),
+                lat.percentileMillis(0.99), "ms", TARGET_P99_MILLIS, false);
+        report.note(String.format("  %,d of %,d deliveries over %.1f s; max %.2f ms", got, dumplings * eaters,
+                millis / 1000.0, lat.percentileMillis(1.0)));
+    }
+
+    /** Waits (at most 30 s) until the hub counts exactly {@code n} eaters. */
+    private static void awaitEaters(HubProcess hub, int n) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (hub.stats()[3] != n) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the hub did not count " + n + " eaters within 30 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+}

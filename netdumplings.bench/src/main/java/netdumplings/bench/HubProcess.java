@@ -1,0 +1,90 @@
+package netdumplings.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link HubMain} in a child JVM (same class path as this one), driven over its
+ * stdin/stdout. Its log goes to a file.
+ */
+final class HubProcess implements AutoCloseable {
+
+    private final Process process;
+    private final BufferedReader out;
+    private final PrintStream in;
+    private final int kitchenPort;
+    private final int eaterPort;
+
+    /**
+     * Starts the hub and waits until it listens.
+     *
+     * @param log where the child's stderr goes
+     * @throws IOException if it cannot start or does not report its ports
+     */
+    HubProcess(Path log) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xms64m");
+        cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(HubMain.class.getName());
+        process = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+        out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        in = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
+        String[] ports = answer("ports", null);
+        kitchenPort = Integer.parseInt(ports[1]);
+        eaterPort = Integer.parseInt(ports[2]);
+    }
+
+    int kitchenPort() {
+        return kitchenPort;
+    }
+
+    int eaterPort() {
+        return eaterPort;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** @return the hub's heap in use after a full GC, in bytes */
+    long heapAfterGc() throws IOException {
+        return Long.parseLong(answer("heap", "heap")[1]);
+    }
+
+    /** @return {in, out, eater drops, eaters} */
+    long[] stats() throws IOException {
+        String[] a = answer("stats", "stats");
+        return new long[] {Long.parseLong(a[1]), Long.parseLong(a[2]), Long.parseLong(a[3]), Long.parseLong(a[4])};
+    }
+
+    private String[] answer(String expected, String command) throws IOException {
+        if (command != null) {
+            in.println(command);
+        }
+        String line = out.readLine();
+        if (line == null || !line.startsWith(expected + " ")) {
+            throw new IOException("hub process: expected '" + expected + "', got " + line);
+        }
+        return line.split(" ");
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        in.println("quit");
+        in.close();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+}

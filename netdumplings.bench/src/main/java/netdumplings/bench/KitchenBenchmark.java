@@ -1,0 +1,139 @@
+package netdumplings.bench;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapHandle.TimestampPrecision;
+import org.pcap4j.core.Pcaps;
+import org.pcap4j.core.RawPacketListener;
+
+import chefs.examples.ARPChef;
+import chefs.examples.DNSLookupChef;
+import chefs.examples.PacketCountChef;
+import netdumplings.kitchen.internal.ChefStatistics;
+import netdumplings.kitchen.internal.Kitchen;
+import netdumplings.kitchen.internal.Pcap4jSupport;
+
+/**
+ * Section 1: packets/s of the kitchen (three example chefs, dumplings encoded, a sink
+ * that counts bytes) on a capture file, next to pcap4j's bare loop and libpcap
+ * (tcpdump) reading the same file in the same run; best of {@code runs} each.
+ */
+final class KitchenBenchmark {
+
+    /** Issue 7's targets. */
+    static final double TARGET_PACKETS_PER_SECOND = 500_000;
+    static final double TARGET_RATIO_TO_PCAP4J = 0.9;
+    private static final Duration RUN_LIMIT = Duration.ofMinutes(2);
+
+    private KitchenBenchmark() {
+    }
+
+    /** One kitchen run's figures. */
+    record KitchenRun(long packets, double seconds, long dumplings, long bytes, long drops, long errors) {
+        double rate() {
+            return packets / seconds;
+        }
+    }
+
+    static void run(Report report, Path file, long packets, int runs) throws Exception {
+        Pcap4jSupport.ensureReady();
+        double tcpdump = Double.NaN;
+        for (int i = 0; i < runs; i++) {
+            double s = tcpdumpSeconds(file);
+            if (Double.isNaN(s)) {
+                break;
+            }
+            tcpdump = Double.isNaN(tcpdump) ? s : Math.min(tcpdump, s);
+        }
+        double bare = Double.MAX_VALUE;
+        long barePackets = 0;
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            barePackets = bareLoop(file);
+            bare = Math.min(bare, (System.nanoTime() - t0) / 1e9);
+        }
+        KitchenRun best = null;
+        for (int i = 0; i < runs; i++) {
+            KitchenRun r = kitchen(file);
+            if (best == null || r.rate() > best.rate()) {
+                best = r;
+            }
+        }
+        double libpcapRate = packets / tcpdump;
+        double bareRate = barePackets / bare;
+        report.figure("libpcap: tcpdump -r FILE -w /dev/null (process)", libpcapRate, "packets/s",
+                Double.isNaN(tcpdump) ? "(tcpdump not found)" : "best of " + runs);
+        report.figure("pcap4j bare loop(), RawPacketListener counting", bareRate, "packets/s",
+                "best of " + runs + ", " + String.format("%,d", barePackets) + " packets");
+        report.target("kitchen, 3 example chefs, dumplings encoded", best.rate(), "packets/s",
+                TARGET_PACKETS_PER_SECOND, true);
+        report.note(String.format("  best kitchen run: %,d packets in %.3f s, %,d dumplings (%,d bytes of JSON), "
+                + "chef drops %,d, chef errors %,d", best.packets(), best.seconds(), best.dumplings(), best.bytes(),
+                best.drops(), best.errors()));
+        report.target("kitchen / bare pcap4j", best.rate() / bareRate, "ratio", TARGET_RATIO_TO_PCAP4J, true);
+        report.figure("kitchen / libpcap", best.rate() / libpcapRate, "ratio", null);
+    }
+
+    /** @return seconds tcpdump took to read the file, or NaN if tcpdump cannot run */
+    static double tcpdumpSeconds(Path file) throws InterruptedException {
+        long t0 = System.nanoTime();
+        try {
+            Process p = new ProcessBuilder("tcpdump", "-r", file.toString(), "-w", "/dev/null")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return Double.NaN;
+            }
+            return p.exitValue() == 0 ? (System.nanoTime() - t0) / 1e9 : Double.NaN;
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** @return packets pcap4j's bare loop read from the file, counting only */
+    static long bareLoop(Path file) throws Exception {
+        PcapHandle h = Pcaps.openOffline(file.toString(), TimestampPrecision.NANO);
+        try {
+            long[] count = {0};
+            RawPacketListener counter = data -> count[0]++;
+            h.loop(-1, counter);
+            return count[0];
+        } finally {
+            h.close();
+        }
+    }
+
+    /** One kitchen run over the whole file, until every chef has handled every packet. */
+    static KitchenRun kitchen(Path file) throws InterruptedException {
+        LongAdder bytes = new LongAdder();
+        LongAdder dumplings = new LongAdder();
+        Kitchen kitchen = Kitchen.builder().name("bench_kitchen").pcapFile(file).speed(0).loop(1).filter("")
+                .chef(new PacketCountChef()).chef(new DNSLookupChef()).chef(new ARPChef())
+                .sink(json -> {
+                    bytes.add(json.length);
+                    dumplings.increment();
+                }).build();
+        try {
+            long t0 = System.nanoTime();
+            kitchen.start();
+            if (!kitchen.awaitCaptureEnd(RUN_LIMIT)) {
+                throw new IllegalStateException("kitchen did not finish " + file + " within " + RUN_LIMIT
+                        + kitchen.failure().map(f -> ": " + f).orElse(""));
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            List<ChefStatistics> stats = kitchen.statistics();
+            long drops = stats.stream().mapToLong(ChefStatistics::droppedPackets).sum();
+            long errors = stats.stream().mapToLong(ChefStatistics::errors).sum();
+            return new KitchenRun(kitchen.packetsCaptured(), seconds, dumplings.sum(), bytes.sum(), drops, errors);
+        } finally {
+            kitchen.close();
+        }
+    }
+}
