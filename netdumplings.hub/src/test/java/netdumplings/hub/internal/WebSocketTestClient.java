@@ -38,6 +38,20 @@ final class WebSocketTestClient implements WebSocket.Listener, AutoCloseable {
         return client;
     }
 
+    /** With another client (e.g. trusting a test certificate) and extra request headers. */
+    static WebSocketTestClient connect(HttpClient http, String uri, java.util.Map<String, String> headers)
+            throws Exception {
+        WebSocketTestClient client = new WebSocketTestClient(true);
+        WebSocket.Builder builder = http.newWebSocketBuilder();
+        headers.forEach(builder::header);
+        try {
+            client.socket = builder.buildAsync(URI.create(uri), client).get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+        return client;
+    }
+
     static WebSocketTestClient connect(int port) throws Exception {
         return connect("ws://localhost:" + port + "/");
     }
