@@ -180,7 +180,8 @@ function createChart() {
       parsing: false,
       normalized: true,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
-      elements: { point: { radius: 0, hitRadius: 6 }, line: { borderWidth: 2, tension: 0.25 } },
+      // Straight segments: a smoothed curve would show rates that were never measured.
+      elements: { point: { radius: 0, hitRadius: 6 }, line: { borderWidth: 2, tension: 0 } },
       scales: {
         x: {
           type: 'linear',
@@ -225,9 +226,20 @@ function renderChart() {
     d.backgroundColor = PALETTE[i % PALETTE.length];
     return d;
   });
-  chart.update('none');
   let points = 0;
-  for (const s of series.values()) points += s.points.length;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const s of series.values()) {
+    points += s.points.length;
+    if (s.points.length) {
+      first = Math.min(first, s.points[0].x);
+      last = Math.max(last, s.points[s.points.length - 1].x);
+    }
+  }
+  // The x axis spans exactly the data, not up to the next round tick.
+  chart.options.scales.x.min = Number.isFinite(first) ? first : undefined;
+  chart.options.scales.x.max = Number.isFinite(last) && last > first ? last : undefined;
+  chart.update('none');
   const canvas = $('rate-chart');
   canvas.dataset.points = String(points);
   canvas.dataset.series = String(series.size);

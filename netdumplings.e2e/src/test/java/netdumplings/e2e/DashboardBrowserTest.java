@@ -1,0 +1,279 @@
+package netdumplings.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import chefs.examples.ARPChef;
+import chefs.examples.DNSLookupChef;
+import chefs.examples.PacketCountChef;
+import netdumplings.api.DumplingChef;
+import netdumplings.hub.internal.HubServer;
+import netdumplings.hub.internal.HubSettings;
+import netdumplings.kitchen.internal.Kitchen;
+
+/**
+ * The live dashboard in a real headless Chromium, against a real hub fed by a real kitchen
+ * replaying {@code dns.pcap}, {@code many-protocols.pcap} and the two ARP captures
+ * (joined into one file, looping) with the sample chefs plus one un-overridden chef.
+ * <p>
+ * The tests share one hub, kitchen and browser and run in order: the last one restarts
+ * the hub to see the page reconnect.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Duration WAIT = Duration.ofSeconds(40);
+
+    /** A chef that overrides nothing: one summary string per packet, for the raw view. */
+    static final class PacketSummaryChef implements DumplingChef {
+    }
+
+    @TempDir
+    static Path temp;
+
+    private static HubServer hub;
+    private static Kitchen kitchen;
+    private static ChromeDriverService driverService;
+    private static WebDriver browser;
+    private static int kitchenPort;
+    private static int eaterPort;
+
+    @BeforeAll
+    static void startEverything() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "Chromium and chromedriver are not installed (bin/setup installs them)");
+        hub = new HubServer(HubSettings.ephemeral().withStatusInterval(Duration.ofSeconds(1)));
+        hub.start();
+        kitchenPort = hub.kitchenPort();
+        eaterPort = hub.eaterPort();
+
+        Path capture = ReplayCapture.join(temp.resolve("replay.pcap"), List.of(ReplayCapture.sample("dns.pcap"),
+                ReplayCapture.sample("arp-request.pcap"), ReplayCapture.sample("arp-response.pcap"),
+                ReplayCapture.sample("many-protocols.pcap")));
+        // 20x, with recorded gaps cut to 100 ms (many-protocols.pcap spans years), for ever.
+        kitchen = Kitchen.builder().name("e2e_kitchen").pcapFile(capture).filter("").speed(20)
+                .maxGap(Duration.ofMillis(100)).loop(0).pokeInterval(Duration.ofSeconds(1))
+                .chef(new PacketCountChef()).chef(new DNSLookupChef()).chef(new ARPChef())
+                .chef(new PacketSummaryChef()).hub("localhost:" + kitchenPort).build();
+        kitchen.start();
+
+        browser = startChromium();
+        browser.get("http://localhost:" + eaterPort + "/");
+    }
+
+    private static WebDriver startChromium() throws IOException {
+        // The system's driver, never one Selenium Manager would fetch (SE_OFFLINE is set too).
+        driverService = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().withLogOutput(new java.io.FileOutputStream(logFile()))
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                // Without these Chromium keeps calling out to a network that is closed here.
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--no-default-browser-check",
+                "--user-data-dir=" + Files.createDirectories(temp.resolve("chromium-profile")),
+                "--window-size=1440,1280", "--force-device-scale-factor=1");
+        return new ChromeDriver(driverService, options);
+    }
+
+    private static File logFile() throws IOException {
+        Path dir = Files.createDirectories(Path.of(System.getProperty("netdumplings.e2e.screenshot",
+                "target/dashboard.png")).toAbsolutePath().getParent());
+        return dir.resolve("chromedriver.log").toFile();
+    }
+
+    @AfterAll
+    static void stopEverything() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (driverService != null) {
+            driverService.stop();
+        }
+        if (kitchen != null) {
+            kitchen.close();
+        }
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    private static <T> T waitFor(String what, Function<WebDriver, T> condition) {
+        return new WebDriverWait(browser, WAIT, Duration.ofMillis(200)).withMessage(what).until(condition);
+    }
+
+    private static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) browser).executeScript(script, args);
+    }
+
+    /**
+     * The text of the first element matching, read in the page in one step: the tables are
+     * redrawn several times a second, so element references soon go stale.
+     */
+    private static String text(String css) {
+        Object text = js("const e = document.querySelector(arguments[0]); return e ? e.innerText : '';", css);
+        return text == null ? "" : text.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> texts(String css) {
+        return (List<String>) js("return [...document.querySelectorAll(arguments[0])].map(e => e.textContent);", css);
+    }
+
+    private static int count(String css) {
+        return texts(css).size();
+    }
+
+    @Test
+    @Order(1)
+    void connectsAsAnEater() {
+        waitFor("the page to connect", d -> "open".equals(js("return document.body.dataset.connection;")));
+        assertEquals("live", text("#connection-state"));
+        assertTrue(text("#hub-url").equals("ws://localhost:" + eaterPort + "/"), text("#hub-url"));
+    }
+
+    @Test
+    @Order(2)
+    void statusPanelShowsTheKitchen() {
+        waitFor("kitchens 1 in the status panel", d -> "1".equals(text("#status-kitchens")));
+        // The dashboard itself is an eater of the hub.
+        assertTrue(Integer.parseInt(text("#status-eaters")) >= 1);
+        assertTrue(text("#status-clients").contains("e2e_kitchen"), text("#status-clients"));
+        assertTrue(text("#status-uptime").matches("\\d\\d:\\d\\d:\\d\\d"), text("#status-uptime"));
+    }
+
+    @Test
+    @Order(3)
+    void chartPlotsPacketRatesByProtocol() {
+        waitFor("chart data points", d -> Integer.parseInt(
+                browser.findElement(By.id("rate-chart")).getDomAttribute("data-points")) >= 10);
+        // Read the Chart.js instance itself, not only the page's own bookkeeping.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> chart = (Map<String, Object>) js("""
+                const chart = Chart.getChart('rate-chart');
+                const sets = chart.data.datasets;
+                return {labels: sets.map(s => s.label),
+                        points: sets.reduce((n, s) => n + s.data.length, 0),
+                        maxRate: Math.max(...sets.flatMap(s => s.data.map(p => p.y)))};""");
+        @SuppressWarnings("unchecked")
+        List<String> labels = (List<String>) chart.get("labels");
+        assertTrue(labels.contains("Ethernet") && labels.contains("UDP") && labels.contains("DNS"), labels.toString());
+        assertTrue(((Number) chart.get("points")).intValue() >= 10, chart.toString());
+        assertTrue(((Number) chart.get("maxRate")).doubleValue() > 0, chart.toString());
+        assertEquals(Boolean.TRUE, js("return document.getElementById('chart-empty').hidden;"));
+    }
+
+    @Test
+    @Order(4)
+    void dnsTableListsHostnamesFromTheCapture() {
+        waitFor("www.google.com in the DNS table", d -> hostnames().contains("www.google.com"));
+        List<String> hosts = hostnames();
+        assertTrue(hosts.size() <= 50, "the list is bounded: " + hosts.size());
+        assertTrue(text("#dns-table tbody tr").contains("e2e_kitchen"));
+    }
+
+    private static List<String> hostnames() {
+        return texts("#dns-table tbody td.host");
+    }
+
+    @Test
+    @Order(5)
+    void devicesTableListsArpSenders() {
+        waitFor("ARP devices", d -> count("#devices-table tbody tr") > 0);
+        String table = text("#devices-table tbody");
+        // The reply in arp-response.pcap comes from this MAC.
+        assertTrue(table.matches("(?s).*([0-9a-f]{2}:){5}[0-9a-f]{2}.*"), table);
+    }
+
+    @Test
+    @Order(6)
+    void rawViewShowsOtherChefsAndFilters() {
+        waitFor("PacketSummaryChef rows", d -> text("#raw-table tbody").contains("PacketSummaryChef"));
+        WebElement chefFilter = browser.findElement(By.id("filter-chef"));
+        chefFilter.sendKeys("no-such-chef");
+        waitFor("the filter to hide every row", d -> count("#raw-table tbody tr") == 0);
+        chefFilter.clear();
+        browser.findElement(By.id("filter-kitchen")).sendKeys("e2e");
+        browser.findElement(By.id("filter-all")).click();
+        waitFor("rows of the panel chefs too", d -> text("#raw-table tbody").contains("PacketCountChef"));
+        browser.findElement(By.id("filter-kitchen")).clear();
+        browser.findElement(By.id("filter-all")).click();
+    }
+
+    @Test
+    @Order(7)
+    void screenshot() throws Exception {
+        // Let the chart fill a little more, and the raw view settle after the filter test.
+        Thread.sleep(3000);
+        js("window.scrollTo(0, 0);");
+        Path png = Path.of(System.getProperty("netdumplings.e2e.screenshot", "target/dashboard.png"));
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        Files.write(png, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        assertTrue(Files.size(png) > 10_000, "screenshot too small");
+    }
+
+    @Test
+    @Order(8)
+    void textFromDumplingsIsNeverHtml() throws Exception {
+        String evil = "<img src=x id=injected>";
+        try (var kitchen = RawKitchen.connect(kitchenPort, "evil<b>kitchen</b>")) {
+            kitchen.send("{\"metadata\": {\"chef\": \"" + evil.replace("\"", "\\\"") + "\", \"kitchen\": \"<i>k</i>\", "
+                    + "\"creation_time\": 1.0, \"driver\": \"packet\"}, \"payload\": {\"x\": \"<script>bad()</script>\"}}");
+            kitchen.send("{\"metadata\": {\"chef\": \"DNSLookupChef\", \"kitchen\": \"<i>k</i>\", \"creation_time\": 1.0,"
+                    + " \"driver\": \"packet\"}, \"payload\": {\"lookup\": {\"hostname\": \"<b>bold</b>.example\","
+                    + " \"when\": 1.0}}}");
+            waitFor("the injected chef name as text", d -> text("#raw-table tbody").contains(evil));
+            waitFor("the injected hostname as text", d -> hostnames().contains("<b>bold</b>.example"));
+        }
+        assertEquals(0, count("#injected"), "an <img> was created from dumpling text");
+        assertEquals(0, count("#dns-table b, #raw-table i, #raw-table script, #raw-table img"));
+    }
+
+    @Test
+    @Order(9)
+    void reconnectsWhenTheHubComesBack() throws Exception {
+        hub.close();
+        waitFor("the page to notice", d -> "closed".equals(js("return document.body.dataset.connection;")));
+        assertTrue(text("#connection-state").contains("retrying in"), text("#connection-state"));
+        // A new hub on the same ports: the page (and the kitchen) come back by themselves.
+        hub = new HubServer(HubSettings.ephemeral().withKitchenPort(kitchenPort).withEaterPort(eaterPort)
+                .withStatusInterval(Duration.ofSeconds(1)));
+        hub.start();
+        waitFor("the page to reconnect", d -> "open".equals(js("return document.body.dataset.connection;")));
+        long before = hub.statistics().dumplingsOut();
+        waitFor("dumplings to flow again", d -> hub.statistics().dumplingsOut() > before);
+        assertFalse(text("#connection-state").contains("retrying"));
+    }
+}
