@@ -138,7 +138,7 @@ public final class Bench {
                         Path big = CaptureFiles.repeated(sample, times, work);
                         report.section(String.format("3. End to end: many-protocols.pcap x%d -> kitchen -> hub -> eater",
                                 times));
-                        EndToEndBenchmark.run(report, big);
+                        EndToEndBenchmark.run(report, pcaps.resolve("dns.pcap"), big);
                     }
                     case "startup" -> {
                         report.section("4. Start-up: launch to hub accepting connections, resident memory");

@@ -1,0 +1,101 @@
+package netdumplings.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exercises the benchmark command's code with --quick sizes (no speed is asserted: only
+ * that every section prints its figures and they are positive numbers).
+ */
+class BenchSmokeTest {
+
+    private static final Pattern FIGURE = Pattern.compile("^  (\\S.*?)\\s{2,}([0-9][0-9,]*(?:\\.[0-9]+)?) (\\S+)");
+
+    private static String output;
+    private static int failures;
+
+    @BeforeAll
+    static void runQuick() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        failures = Bench.run(Bench.Options.parse("--quick"), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        output = bytes.toString(StandardCharsets.UTF_8);
+        System.out.println(output);
+    }
+
+    @Test
+    void everySectionRunsWithoutFailure() {
+        assertEquals(0, failures, output);
+        for (String heading : List.of("== 1. Kitchen throughput", "== 2. Hub fan-out", "== 3. End to end",
+                "== 4. Start-up")) {
+            assertTrue(output.contains(heading), "missing " + heading + " in\n" + output);
+        }
+    }
+
+    @Test
+    void kitchenSectionPrintsPositiveRates() {
+        for (String label : List.of("pcap4j bare loop", "kitchen, 3 example chefs", "kitchen / bare pcap4j")) {
+            assertTrue(figure(label) > 0, label);
+        }
+    }
+
+    @Test
+    void hubSectionPrintsPositiveDeliveriesAndLatency() {
+        assertTrue(figure("deliveries/s, 10 eaters") > 0);
+        assertTrue(figure("deliveries/s, 100 eaters") > 0);
+        assertTrue(figure("latency p99 at 10,000 dumplings/s") > 0);
+    }
+
+    @Test
+    void endToEndPrintsPositiveRateAndLatency() {
+        assertTrue(figure("dumplings/s, file -> kitchen") > 0);
+        assertTrue(figure("latency p99, creation_time") > 0);
+    }
+
+    @Test
+    void targetsAreJudged() {
+        assertTrue(output.matches("(?s).*target >= 500,000\\s+(PASS|MISS).*"), output);
+    }
+
+    @Test
+    void badOptionsAreRefusedWithOneLine() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Bench.Options.parse("--section", "nope"));
+        assertEquals("--section must be one of kitchen|hub|e2e|startup, not 'nope'", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Bench.Options.parse("--fast"));
+        assertThrows(IllegalArgumentException.class, () -> Bench.Options.parse("--section"));
+    }
+
+    @Test
+    void repeatedCaptureHasOneHeaderAndTheRecordsNTimes(@TempDir Path dir) throws Exception {
+        Path sample = Path.of(System.getProperty("netdumplings.root", "."), "../shared/pcaps/dns.pcap");
+        Path big = CaptureFiles.repeated(sample, 3, dir);
+        long body = Files.size(sample) - CaptureFiles.PCAP_HEADER_BYTES;
+        assertEquals(CaptureFiles.PCAP_HEADER_BYTES + 3 * body, Files.size(big));
+        assertEquals(3 * 464, netdumplings.bench.KitchenBenchmark.bareLoop(big));
+    }
+
+    /** @return the first figure whose label starts with {@code label} */
+    private static double figure(String label) {
+        for (String line : output.split("\n")) {
+            Matcher m = FIGURE.matcher(line);
+            if (m.find() && m.group(1).startsWith(label)) {
+                return Double.parseDouble(m.group(2).replace(",", ""));
+            }
+        }
+        throw new AssertionError("no figure '" + label + "' in\n" + output);
+    }
+}
