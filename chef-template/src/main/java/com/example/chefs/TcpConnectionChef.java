@@ -10,6 +10,7 @@ import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.ServiceScope;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -25,13 +26,15 @@ import netdumplings.api.SniffedPacket;
  * <p>
  * It reads the packet's raw bytes itself, which is much cheaper than pcap4j's full
  * dissection ({@link SniffedPacket#packet()}), and uses {@link SniffedPacket#layers()} to
- * skip everything that is not TCP. The kitchen calls it from one thread at a time, so its
+ * skip everything that is not TCP. A kitchen calls it from one thread at a time, so its
  * state needs no locking.
  * <p>
  * Configured through Config Admin, e.g. a file {@code deploy/com.example.chefs.tcpconnections.cfg}
  * with {@code top=5}; changes apply while it runs ({@link Modified}).
  */
-@Component(service = DumplingChef.class, configurationPid = TcpConnectionChef.PID)
+// PROTOTYPE: each kitchen of the runtime gets an instance (and state) of its own.
+@Component(service = DumplingChef.class, configurationPid = TcpConnectionChef.PID,
+        scope = ServiceScope.PROTOTYPE)
 @Designate(ocd = TcpConnectionChef.Config.class)
 public class TcpConnectionChef implements DumplingChef {
 
