@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.logging.Level;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -30,6 +31,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import chefs.examples.ARPChef;
@@ -105,6 +108,8 @@ class DashboardBrowserTest {
                 "--no-first-run", "--no-default-browser-check",
                 "--user-data-dir=" + Files.createDirectories(temp.resolve("chromium-profile")),
                 "--window-size=1440,1280", "--force-device-scale-factor=1");
+        // The page's console, to check it logs no error (a CSP violation would be one).
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         return new ChromeDriver(driverService, options);
     }
 
@@ -246,6 +251,14 @@ class DashboardBrowserTest {
 
     @Test
     @Order(8)
+    void thePageLogsNoError() {
+        List<String> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage).toList();
+        assertEquals(List.of(), errors);
+    }
+
+    @Test
+    @Order(9)
     void textFromDumplingsIsNeverHtml() throws Exception {
         String evil = "<img src=x id=injected>";
         try (var kitchen = RawKitchen.connect(kitchenPort, "evil<b>kitchen</b>")) {
@@ -262,7 +275,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void reconnectsWhenTheHubComesBack() throws Exception {
         hub.close();
         waitFor("the page to notice", d -> "closed".equals(js("return document.body.dataset.connection;")));

@@ -339,19 +339,30 @@ function renderDevices() {
 const rawRows = [];
 let rawDirty = false;
 
+let rawPaused = false;
+
 function onRaw(chef, kitchen, time, driver, payload) {
-  if ($('raw-pause').checked) return;
-  let text;
-  try {
-    text = JSON.stringify(payload);
-  } catch {
-    text = String(payload);
-  }
-  if (text && text.length > MAX_PAYLOAD_CHARS) text = `${text.slice(0, MAX_PAYLOAD_CHARS)}…`;
-  rawRows.unshift({ chef, kitchen, time, driver, text, panel: PANEL_CHEFS.has(chef) });
+  if (rawPaused) return;
+  // The payload is turned into text only if a row is shown: most never are.
+  rawRows.unshift({ chef, kitchen, time, driver, payload, text: null, panel: PANEL_CHEFS.has(chef) });
   // Keep more than shown, so that the filters still have something to show.
   if (rawRows.length > MAX_RAW_ROWS * 5) rawRows.length = MAX_RAW_ROWS * 5;
   rawDirty = true;
+}
+
+function payloadText(r) {
+  if (r.text === null) {
+    let text;
+    try {
+      text = JSON.stringify(r.payload);
+    } catch {
+      text = String(r.payload);
+    }
+    text = asText(text);
+    r.text = text.length > MAX_PAYLOAD_CHARS ? `${text.slice(0, MAX_PAYLOAD_CHARS)}…` : text;
+    r.payload = null;
+  }
+  return r.text;
 }
 
 function renderRaw() {
@@ -366,8 +377,9 @@ function renderRaw() {
     if (r.panel && !all) continue;
     if (chefFilter && !asText(r.chef).toLowerCase().includes(chefFilter)) continue;
     if (kitchenFilter && !asText(r.kitchen).toLowerCase().includes(kitchenFilter)) continue;
-    const payload = cell(r.text, 'payload');
-    payload.title = r.text;
+    const text = payloadText(r);
+    const payload = cell(text, 'payload');
+    payload.title = text;
     shown.push(row([cell(formatTime(r.time), 'time'), cell(r.chef), cell(r.kitchen ?? '(hub)'),
       cell(r.driver, 'muted'), payload]));
   }
@@ -379,6 +391,7 @@ function renderRaw() {
 for (const id of ['filter-chef', 'filter-kitchen', 'filter-all']) {
   $(id).addEventListener('input', () => { rawDirty = true; render(); });
 }
+$('raw-pause').addEventListener('change', (event) => { rawPaused = event.target.checked; });
 $('raw-filters').addEventListener('submit', (event) => event.preventDefault());
 
 // ---- dispatch ---------------------------------------------------------------------------
