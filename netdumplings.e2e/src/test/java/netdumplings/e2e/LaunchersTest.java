@@ -1,0 +1,85 @@
+package netdumplings.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The launchers in bin/ as a user meets them: a wrong flag, a bad value or a missing
+ * file gives one line on stderr naming the problem and a non-zero exit, before any
+ * runtime starts (so these need no exported runtime jar).
+ */
+class LaunchersTest {
+
+    private static final Path BIN = Path.of(System.getProperty("netdumplings.root"), "bin");
+
+    record Result(int exit, String stdout, List<String> stderr) {
+    }
+
+    private static Result run(String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of(command));
+        line.set(0, BIN.resolve(command[0]).toString());
+        Process process = new ProcessBuilder(line).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "launcher did not finish: " + line);
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Result(process.exitValue(), out, err.lines().toList());
+    }
+
+    private static void assertOneLineError(Result result, String expected) {
+        assertEquals(2, result.exit(), "exit code; stderr: " + result.stderr());
+        assertEquals(1, result.stderr().size(), "one line on stderr: " + result.stderr());
+        assertEquals(expected, result.stderr().get(0));
+    }
+
+    @Test
+    void unknownFlagIsOneLine() throws Exception {
+        assertOneLineError(run("nd-hub", "--bogus"), "nd-hub: no such option: --bogus (see nd-hub --help)");
+        assertOneLineError(run("nd-sniff", "-x"), "nd-sniff: no such option: -x (see nd-sniff --help)");
+        assertOneLineError(run("netdumplings", "--nope"),
+                "netdumplings: no such option: --nope (see netdumplings --help)");
+    }
+
+    @Test
+    void badValuesAreOneLine() throws Exception {
+        assertOneLineError(run("nd-hub", "-i", "99999"),
+                "nd-hub: -i must be a port from 1 to 65535, not '99999' (see nd-hub --help)");
+        assertOneLineError(run("nd-hub", "-f", "0"),
+                "nd-hub: -f must be a positive number of seconds, not '0' (see nd-hub --help)");
+        assertOneLineError(run("nd-sniff", "--hub", "nowhere"),
+                "nd-sniff: --hub must be HOST:PORT, not 'nowhere' (see nd-sniff --help)");
+        assertOneLineError(run("nd-sniff", "--loop", "-1"),
+                "nd-sniff: --loop must be a whole number >= 0, not '-1' (see nd-sniff --help)");
+        assertOneLineError(run("nd-sniff", "-p"), "nd-sniff: option -p needs a value (see nd-sniff --help)");
+    }
+
+    @Test
+    void missingCaptureFileIsOneLine() throws Exception {
+        assertOneLineError(run("nd-sniff", "--pcap", "/no/such/file.pcap"),
+                "nd-sniff: cannot read capture file '/no/such/file.pcap': no such readable file");
+    }
+
+    @Test
+    void helpListsTheOriginalsFlags() throws Exception {
+        Result sniff = run("nd-sniff", "--help");
+        assertEquals(0, sniff.exit());
+        for (String flag : List.of("--kitchen-name", "--hub", "--interface", "--filter", "--chef-module", "--chef",
+                "--chef-list", "--poke-interval", "--pcap", "--speed", "--loop")) {
+            assertTrue(sniff.stdout().contains(flag), "nd-sniff --help lacks " + flag);
+        }
+        Result hub = run("nd-hub", "--help");
+        assertEquals(0, hub.exit());
+        for (String flag : List.of("--address", "--in-port", "--out-port", "--status-freq")) {
+            assertTrue(hub.stdout().contains(flag), "nd-hub --help lacks " + flag);
+        }
+    }
+}
