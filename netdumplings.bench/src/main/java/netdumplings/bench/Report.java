@@ -20,7 +20,7 @@ final class Report {
 
     /** One figure: label, value, unit, and an optional note. */
     void figure(String label, double value, String unit, String note) {
-        out.printf(Locale.ROOT, "  %-52s %14s %-14s%s%n", label, number(value), unit,
+        out.printf(Locale.ROOT, "  %-60s %14s %-14s%s%n", label, number(value), unit,
                 note == null || note.isEmpty() ? "" : " " + note);
         out.flush();
     }

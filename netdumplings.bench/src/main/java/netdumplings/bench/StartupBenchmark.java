@@ -83,7 +83,10 @@ final class StartupBenchmark {
                     Thread.sleep(10);
                 }
                 if (Double.isNaN(readySeconds)) {
-                    report.note(label + ": the hub did not accept connections within 60 s (log: " + log + ")");
+                    Path kept = work.resolve("startup-" + runtime + ".log");
+                    Files.copy(log, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    report.note(label + ": the hub did not accept connections on its configured port within "
+                            + READY_LIMIT_MILLIS / 1000 + " s (log: " + kept + ")");
                     return;
                 }
                 long rssReady = rssKiB(p.pid());
