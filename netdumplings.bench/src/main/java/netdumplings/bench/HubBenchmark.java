@@ -47,6 +47,8 @@ final class HubBenchmark {
 
                     long dumplings = Math.max(10, deliveries / eaters);
                     long[] before = hub.stats();
+                    long hubCpu0 = cpuNanos(hub.pid());
+                    long ownCpu0 = ownCpuNanos();
                     Latencies lat = new Latencies((int) Math.min(4_000_000, dumplings * eaters));
                     long receivedBefore = swarm.received();
                     swarm.measureInto(lat);
@@ -55,6 +57,8 @@ final class HubBenchmark {
                             - receivedBefore;
                     double seconds = (swarm.lastReceiptNanos() - t0) / 1e9;
                     long[] after = hub.stats();
+                    double hubCpuPerDelivery = (cpuNanos(hub.pid()) - hubCpu0) / 1e3 / got;
+                    double ownCpuPerDelivery = (ownCpuNanos() - ownCpu0) / 1e3 / got;
                     String label = String.format("deliveries/s, %,d eaters, flat out", eaters);
                     if (eaters == 10) {
                         report.target(label, got / seconds, "deliveries/s", TARGET_DELIVERIES_PER_SECOND, true);
@@ -65,6 +69,8 @@ final class HubBenchmark {
                             + "slow eaters: %,d; latency p50 %.2f ms, p99 %.2f ms (queueing under flood)",
                             dumplings, got, dumplings * eaters, seconds, after[2] - before[2],
                             lat.percentileMillis(0.5), lat.percentileMillis(0.99)));
+                    report.note(String.format("  CPU per delivery: hub %.2f us, load kitchen + eaters %.2f us "
+                            + "(2 cores shared by both)", hubCpuPerDelivery, ownCpuPerDelivery));
                     if (eaters == 10) {
                         paced(report, swarm, kitchen, eaters, pacedMillis);
                     }
@@ -88,6 +94,28 @@ final class HubBenchmark {
                 lat.percentileMillis(0.99), "ms", TARGET_P99_MILLIS, false);
         report.note(String.format("  %,d of %,d deliveries over %.1f s; max %.2f ms", got, dumplings * eaters,
                 millis / 1000.0, lat.percentileMillis(1.0)));
+    }
+
+    /** @return user + system CPU time of a process (Linux /proc; ticks of 10 ms), or 0 */
+    static long cpuNanos(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // Fields after the command name in parentheses (which may contain spaces).
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            return ticks * 10_000_000L;
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** @return this JVM's CPU time, or 0 if unknown */
+    static long ownCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return Math.max(0, sun.getProcessCpuTime());
+        }
+        return 0;
     }
 
     /** Waits (at most 30 s) until the hub counts exactly {@code n} eaters. */
