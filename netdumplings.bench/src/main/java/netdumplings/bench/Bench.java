@@ -28,12 +28,13 @@ public final class Bench {
     }
 
     /** The command line, checked. */
-    record Options(boolean quick, Set<String> sections, boolean help) {
+    record Options(boolean quick, Set<String> sections, boolean help, Path runtimes) {
 
         /** @throws IllegalArgumentException with a one-line message for a bad command line */
         static Options parse(String... args) {
             boolean quick = false;
             boolean help = false;
+            Path runtimes = null;
             Set<String> sections = new LinkedHashSet<>();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -50,15 +51,21 @@ public final class Bench {
                         }
                         sections.add(s);
                     }
+                    case "--runtimes" -> {
+                        if (i + 1 >= args.length) {
+                            throw new IllegalArgumentException("option --runtimes needs a value");
+                        }
+                        runtimes = Path.of(args[++i]).toAbsolutePath().normalize();
+                    }
                     default -> throw new IllegalArgumentException("no such option: " + args[i]);
                 }
             }
-            return new Options(quick, sections.isEmpty() ? new LinkedHashSet<>(SECTIONS) : sections, help);
+            return new Options(quick, sections.isEmpty() ? new LinkedHashSet<>(SECTIONS) : sections, help, runtimes);
         }
     }
 
     static final String USAGE = """
-            Usage: nd-bench [--quick] [--section kitchen|hub|e2e|startup]... | --jmh [JMH ARGS] | --help
+            Usage: nd-bench [--quick] [--section kitchen|hub|e2e|startup]... [--runtimes DIR] | --jmh [JMH ARGS] | --help
 
               Measures netdumplings on this machine and prints the figures with the targets:
               1. kitchen throughput (many-protocols.pcap x100 through the three example chefs,
@@ -69,6 +76,8 @@ public final class Bench {
             Options:
               --quick            small sizes: a smoke run of a few seconds per section
               --section NAME     run only this section (repeatable; default: all)
+              --runtimes DIR     where bnd.jar and hub.jar are, for the start-up section
+                                 (default: target/ of the repository, built by bin/setup)
               --jmh [ARGS]       run the JMH micro-benchmarks (ARGS go to JMH, e.g. -f 1 -wi 2 -i 3)
               --help             show this message and exit
             """;
@@ -142,7 +151,9 @@ public final class Bench {
                     }
                     case "startup" -> {
                         report.section("4. Start-up: launch to hub accepting connections, resident memory");
-                        StartupBenchmark.run(report, root, work, pcaps.resolve("dns.pcap"));
+                        StartupBenchmark.run(report, root,
+                                options.runtimes() != null ? options.runtimes() : root.resolve("target"), work,
+                                pcaps.resolve("dns.pcap"));
                     }
                     default -> throw new IllegalStateException(section);
                 }

@@ -26,16 +26,19 @@ final class StartupBenchmark {
     private StartupBenchmark() {
     }
 
-    static void run(Report report, Path root, Path work, Path samplePcap) throws Exception {
-        measure(report, root, work, "target/bnd.jar", "all", "all-in-one (target/bnd.jar)", samplePcap);
-        measure(report, root, work, "target/hub.jar", "hub", "standalone hub (target/hub.jar)", null);
+    /**
+     * @param root     the repository (for bin/lib/logging.properties)
+     * @param runtimes the folder holding bnd.jar and hub.jar
+     */
+    static void run(Report report, Path root, Path runtimes, Path work, Path samplePcap) throws Exception {
+        measure(report, root, runtimes.resolve("bnd.jar"), work, "all", "all-in-one (bnd.jar)", samplePcap);
+        measure(report, root, runtimes.resolve("hub.jar"), work, "hub", "standalone hub (hub.jar)", null);
     }
 
-    private static void measure(Report report, Path root, Path work, String jar, String runtime, String label,
+    private static void measure(Report report, Path root, Path jarFile, Path work, String runtime, String label,
             Path samplePcap) throws Exception {
-        Path jarFile = root.resolve(jar);
         if (!Files.isRegularFile(jarFile)) {
-            report.note(label + ": skipped, " + jar + " is not built (run bin/setup first)");
+            report.note(label + ": skipped, " + jarFile + " is not built (run bin/setup first)");
             return;
         }
         Path dir = Files.createTempDirectory(work, "startup-" + runtime + "-");
