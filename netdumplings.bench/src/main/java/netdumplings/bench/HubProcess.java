@@ -33,6 +33,11 @@ final class HubProcess implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xms64m");
         cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        // Extra options for the hub's JVM, e.g. a JFR recording to profile it.
+        String extra = System.getProperty("netdumplings.bench.hubJvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(HubMain.class.getName());
@@ -71,7 +76,11 @@ final class HubProcess implements AutoCloseable {
         if (command != null) {
             in.println(command);
         }
+        // Other output (a JVM option's notice, say) may come first: skip a few lines of it.
         String line = out.readLine();
+        for (int skipped = 0; line != null && !line.startsWith(expected + " ") && skipped < 20; skipped++) {
+            line = out.readLine();
+        }
         if (line == null || !line.startsWith(expected + " ")) {
             throw new IOException("hub process: expected '" + expected + "', got " + line);
         }
