@@ -26,6 +26,7 @@ final class HubBenchmark {
      */
     static void run(Report report, Path work, long deliveries, long pacedMillis, int... eaterCounts)
             throws Exception {
+        bareReference(report, deliveries, eaterCounts[0]);
         try (HubProcess hub = new HubProcess(work.resolve("hub-child.log"))) {
             long heapEmpty = hub.heapAfterGc();
             report.note("hub in a child JVM (pid " + hub.pid() + "); load kitchen and eaters in this JVM; loopback");
@@ -77,6 +78,30 @@ final class HubBenchmark {
                 }
                 awaitEaters(hub, 0);
             }
+        }
+    }
+
+    /**
+     * The same flood through {@link BareFanOutServer} (in this JVM): the machine's
+     * ceiling for loopback fan-out with these load clients.
+     */
+    static void bareReference(Report report, long deliveries, int eaters) throws Exception {
+        try (BareFanOutServer bare = new BareFanOutServer();
+                EaterSwarm swarm = new EaterSwarm("127.0.0.1", bare.eaterPort(), eaters);
+                LoadKitchen kitchen = new LoadKitchen("127.0.0.1", bare.kitchenPort())) {
+            Thread.sleep(200); // the last eater's upgrade is answered by the server's thread
+            long warm = Math.max(100, deliveries / eaters / 10);
+            kitchen.publish(warm, 0);
+            swarm.awaitReceived(warm * eaters, 2_000, 20_000);
+            long dumplings = Math.max(10, deliveries / eaters);
+            long before = swarm.received();
+            swarm.measureInto(new Latencies(1));
+            long t0 = kitchen.publish(dumplings, 0);
+            long got = swarm.awaitReceived(before + dumplings * eaters, 3_000, 60_000) - before;
+            double seconds = (swarm.lastReceiptNanos() - t0) / 1e9;
+            report.figure(String.format("reference: bare NIO fan-out, %,d eaters, flat out", eaters), got / seconds,
+                    "deliveries/s", String.format("(no hub; frames framed once, batched writes; %,d lost)",
+                            bare.dropped()));
         }
     }
 

@@ -47,13 +47,15 @@ class BenchSmokeTest {
 
     @Test
     void kitchenSectionPrintsPositiveRates() {
-        for (String label : List.of("pcap4j bare loop", "kitchen, 3 example chefs", "kitchen / bare pcap4j")) {
+        for (String label : List.of("pcap4j bare loop", "kitchen, no chef", "kitchen, 3 example chefs",
+                "kitchen / bare pcap4j")) {
             assertTrue(figure(label) > 0, label);
         }
     }
 
     @Test
     void hubSectionPrintsPositiveDeliveriesAndLatency() {
+        assertTrue(figure("reference: bare NIO fan-out") > 0);
         assertTrue(figure("deliveries/s, 10 eaters") > 0);
         assertTrue(figure("deliveries/s, 100 eaters") > 0);
         assertTrue(figure("latency p99 at 10,000 dumplings/s") > 0);
