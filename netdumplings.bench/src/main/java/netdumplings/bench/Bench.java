@@ -147,7 +147,8 @@ public final class Bench {
                         Path big = CaptureFiles.repeated(sample, times, work);
                         report.section(String.format("3. End to end: many-protocols.pcap x%d -> kitchen -> hub -> eater",
                                 times));
-                        EndToEndBenchmark.run(report, pcaps.resolve("dns.pcap"), big);
+                        EndToEndBenchmark.run(report, pcaps.resolve("dns.pcap"), big,
+                                quick ? pcaps.resolve("dns.pcap") : CaptureFiles.repeated(sample, 5, work));
                     }
                     case "startup" -> {
                         report.section("4. Start-up: launch to hub accepting connections, resident memory");

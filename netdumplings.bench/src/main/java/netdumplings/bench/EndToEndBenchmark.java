@@ -30,12 +30,19 @@ final class EndToEndBenchmark {
      * Runs once on {@code warmUp} (unreported: JIT, the WebSocket clients' first
      * connection), then on {@code file}.
      */
-    static void run(Report report, Path warmUp, Path file) throws Exception {
-        once(null, warmUp);
-        once(report, file);
+    static void run(Report report, Path warmUp, Path file, Path pacedFile) throws Exception {
+        once(null, warmUp, null, "");
+        once(report, file, null, "flat out");
+        once(report, pacedFile, PACED_GAP, "paced");
     }
 
-    private static void once(Report report, Path file) throws Exception {
+    /**
+     * The paced run replays with every recorded gap cut to this (speed 1), about 20,000
+     * packets/s at most: latency without the flat-out run's queueing.
+     */
+    static final Duration PACED_GAP = Duration.ofNanos(50_000);
+
+    private static void once(Report report, Path file, Duration gap, String how) throws Exception {
         HubSettings settings = HubSettings.ephemeral().withAddress("127.0.0.1")
                 .withStatusInterval(Duration.ofHours(1));
         try (HubServer hub = new HubServer(settings)) {
@@ -63,7 +70,8 @@ final class EndToEndBenchmark {
                     throw new IllegalStateException("the eater did not connect to the hub within 10 s");
                 }
                 awaitEaterCount(hub);
-                Kitchen kitchen = Kitchen.builder().name("bench_e2e").pcapFile(file).speed(0).loop(1).filter("")
+                Kitchen kitchen = Kitchen.builder().name("bench_e2e").pcapFile(file).loop(1).filter("")
+                        .speed(gap == null ? 0 : 1).maxGap(gap)
                         .hub("127.0.0.1:" + hub.kitchenPort()).hubBufferCapacity(1_000_000)
                         .chef(new PacketCountChef()).chef(new DNSLookupChef()).chef(new ARPChef()).build();
                 long t0 = System.nanoTime();
@@ -72,15 +80,18 @@ final class EndToEndBenchmark {
                 long overflowed;
                 long packets;
                 long chefDrops;
+                long hubHadAllNanos;
+                long captureEndNanos;
                 try {
                     kitchen.start();
                     if (!kitchen.awaitCaptureEnd(Duration.ofMinutes(2))) {
                         throw new IllegalStateException("the kitchen did not finish within 2 minutes");
                     }
+                    captureEndNanos = System.nanoTime();
                     packets = kitchen.packetsCaptured();
                     made = kitchen.statistics().stream().mapToLong(ChefStatistics::dumplings).sum();
                     chefDrops = kitchen.statistics().stream().mapToLong(ChefStatistics::droppedPackets).sum();
-                    awaitQuiet(eaten, made, 30_000);
+                    hubHadAllNanos = awaitQuiet(eaten, made, 30_000, hub);
                 } finally {
                     kitchen.close();
                     sent = kitchen.hubSender().map(s -> s.sent()).orElse(0L);
@@ -97,12 +108,21 @@ final class EndToEndBenchmark {
                     return;
                 }
                 double seconds = (last - t0) / 1e9;
-                report.figure("dumplings/s, file -> kitchen -> hub -> eater", got / seconds, "dumplings/s", null);
-                report.figure("latency p50, creation_time to eater", lat.percentileMillis(0.5), "ms", null);
-                report.figure("latency p99, creation_time to eater", lat.percentileMillis(0.99), "ms", null);
+                if (gap == null) {
+                    report.figure("dumplings/s, file -> kitchen -> hub -> eater, " + how, got / seconds, "dumplings/s",
+                            null);
+                } else {
+                    report.note(String.format("paced: replay with recorded gaps cut to %d us (%,.0f packets/s):",
+                            gap.toNanos() / 1000, packets / seconds));
+                }
+                report.figure("latency p50, creation_time to eater, " + how, lat.percentileMillis(0.5), "ms", null);
+                report.figure("latency p99, creation_time to eater, " + how, lat.percentileMillis(0.99), "ms", null);
                 report.note(String.format("  %,d packets, %,d dumplings made, %,d sent by the kitchen, %,d into the hub, "
                         + "%,d eaten in %.3f s; losses: chef queue %,d packets, kitchen buffer %,d, hub %,d",
                         packets, made, sent, hs.dumplingsIn(), got, seconds, chefDrops, overflowed, hs.eaterDrops()));
+                report.note(String.format("  timeline from start: chefs done %.3f s, hub had every dumpling %s, eater had "
+                        + "every dumpling %.3f s", (captureEndNanos - t0) / 1e9,
+                        hubHadAllNanos == 0 ? "n/a" : String.format("%.3f s", (hubHadAllNanos - t0) / 1e9), seconds));
             } finally {
                 eater.close();
             }
@@ -116,8 +136,14 @@ final class EndToEndBenchmark {
         }
     }
 
-    /** Waits until {@code target} dumplings were eaten, or none came for 2 s, or the limit passed. */
-    private static void awaitQuiet(long[] eaten, long target, long maxMillis) throws InterruptedException {
+    /**
+     * Waits until {@code target} dumplings were eaten, or none came for 2 s, or the limit passed.
+     *
+     * @return when the hub first counted {@code target} dumplings in, or 0 if not seen
+     */
+    private static long awaitQuiet(long[] eaten, long target, long maxMillis, HubServer hub)
+            throws InterruptedException {
+        long hubHadAll = 0;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxMillis);
         long seen = -1;
         long lastChange = System.nanoTime();
@@ -126,16 +152,20 @@ final class EndToEndBenchmark {
             synchronized (eaten) {
                 now = eaten[0];
             }
+            if (hubHadAll == 0 && hub.statistics().dumplingsIn() >= target) {
+                hubHadAll = System.nanoTime();
+            }
             if (now >= target) {
-                return;
+                return hubHadAll;
             }
             if (now != seen) {
                 seen = now;
                 lastChange = System.nanoTime();
             } else if (System.nanoTime() - lastChange > TimeUnit.SECONDS.toNanos(2)) {
-                return;
+                return hubHadAll;
             }
             Thread.sleep(5);
         }
+        return hubHadAll;
     }
 }
