@@ -29,6 +29,7 @@ final class HubBenchmark {
         bareReference(report, deliveries, eaterCounts[0]);
         try (HubProcess hub = new HubProcess(work.resolve("hub-child.log"))) {
             long heapEmpty = hub.heapAfterGc();
+            long rssEmpty = StartupBenchmark.rssKiB(hub.pid());
             report.note("hub in a child JVM (pid " + hub.pid() + "); load kitchen and eaters in this JVM; loopback");
             for (int eaters : eaterCounts) {
                 try (EaterSwarm swarm = new EaterSwarm("127.0.0.1", hub.eaterPort(), eaters);
@@ -38,8 +39,10 @@ final class HubBenchmark {
                         long heap = hub.heapAfterGc();
                         report.target("hub heap per eater, " + eaters + " eaters connected",
                                 (heap - heapEmpty) / (double) eaters, "bytes", TARGET_HEAP_PER_EATER_BYTES, false);
-                        report.note(String.format("  (child heap after full GC: %,d bytes with no eater, %,d with %d)",
-                                heapEmpty, heap, eaters));
+                        long rss = StartupBenchmark.rssKiB(hub.pid());
+                        report.note(String.format("  (child heap after full GC: %,d bytes with no eater, %,d with %d; "
+                                + "VmRSS %,d KiB -> %,d KiB, %,.0f bytes per eater, off-heap buffers included)",
+                                heapEmpty, heap, eaters, rssEmpty, rss, (rss - rssEmpty) * 1024.0 / eaters));
                     }
                     // Warm-up: connections, JIT, buffers.
                     long warm = Math.max(100, deliveries / eaters / 10);
