@@ -28,10 +28,12 @@ final class HubBenchmark {
             throws Exception {
         bareReference(report, deliveries, eaterCounts[0]);
         try (HubProcess hub = new HubProcess(work.resolve("hub-child.log"))) {
-            long heapEmpty = hub.heapAfterGc();
-            long rssEmpty = StartupBenchmark.rssKiB(hub.pid());
+
             report.note("hub in a child JVM (pid " + hub.pid() + "); load kitchen and eaters in this JVM; loopback");
             for (int eaters : eaterCounts) {
+                // The baseline just before: the same JIT and pools, no eater connected.
+                long heapEmpty = eaters >= 1000 ? hub.heapAfterGc() : 0;
+                long rssEmpty = eaters >= 1000 ? StartupBenchmark.rssKiB(hub.pid()) : 0;
                 try (EaterSwarm swarm = new EaterSwarm("127.0.0.1", hub.eaterPort(), eaters);
                         LoadKitchen kitchen = new LoadKitchen("127.0.0.1", hub.kitchenPort())) {
                     awaitEaters(hub, eaters);
