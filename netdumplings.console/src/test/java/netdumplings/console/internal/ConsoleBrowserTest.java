@@ -1,0 +1,314 @@
+package netdumplings.console.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.felix.framework.FrameworkFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.launch.Framework;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * The "Dumplings" page in a real headless Chromium: launches Felix with the bundles of the
+ * all-in-one runtime that the page needs (SCR, Config Admin, Felix HTTP Jetty 12, the Web
+ * Console, the hub, the kitchen, the example chefs and this bundle, from the test
+ * classpath), two kitchens replaying sample captures, and checks that the console has no
+ * default password, that the generated one works, and that the page shows both kitchens
+ * and their chefs and disables a chef with its button.
+ */
+class ConsoleBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** Bundles (by jar file name prefix) from the test classpath installed in the framework. */
+    private static final List<String> BUNDLES = List.of("org.apache.felix.scr-", "org.osgi.service.component-",
+            "org.osgi.util.promise-", "org.osgi.util.function-", "org.apache.felix.configadmin-", "org.apache.felix.log-",
+            "org.apache.felix.webconsole-", "org.apache.felix.inventory-",
+            "org.apache.felix.http.jetty12-", "org.apache.felix.http.servlet-api-", "encoder-",
+            "commons-fileupload-", "commons-io-", "jackson-core-", "jackson-databind-", "jackson-annotations-",
+            "jna-", "netdumplings.api-", "netdumplings.pcap4j-", "netdumplings.kitchen-", "netdumplings.hub-",
+            "chefs.examples-");
+
+    @TempDir
+    static Path temp;
+
+    private static Framework framework;
+    private static ChromeDriverService driverService;
+    private static ChromeDriver browser;
+    private static int httpPort;
+    private static String password;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "Chromium and chromedriver are not installed (bin/setup installs them)");
+        httpPort = freePort();
+        Map<String, String> props = new HashMap<>();
+        props.put(Constants.FRAMEWORK_STORAGE, temp.resolve("felix-cache").toString());
+        props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        // slf4j comes from the test classpath, through the system bundle.
+        // slf4j 2 also exports its packages as 1.7.36 (the Web Console wants [1.7,2)).
+        StringBuilder slf4j = new StringBuilder();
+        for (String pkg : List.of("org.slf4j", "org.slf4j.event", "org.slf4j.helpers", "org.slf4j.spi")) {
+            slf4j.append(pkg).append(";version=2.0.17,").append(pkg).append(";version=1.7.36,");
+        }
+        // Config Admin's API too, so this test and the bundles share its classes.
+        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, slf4j + "org.osgi.service.cm;version=1.6.0");
+        props.put("org.osgi.service.http.port", Integer.toString(httpPort));
+        props.put("org.apache.felix.http.host", "localhost");
+        framework = new FrameworkFactory().newFramework(props);
+        framework.init();
+        BundleContext context = framework.getBundleContext();
+        List<Bundle> installed = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            String name = Path.of(entry).getFileName().toString();
+            if (name.endsWith(".jar") && BUNDLES.stream().anyMatch(name::startsWith) && isBundle(entry)) {
+                installed.add(context.installBundle(Path.of(entry).toUri().toString()));
+            }
+        }
+        // This module's bundle: its classes folder, with the manifest bnd wrote there.
+        installed.add(context.installBundle("reference:" + Path.of("target/classes").toAbsolutePath().toUri()));
+        framework.start();
+        for (Bundle b : installed) {
+            if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                b.start();
+            }
+        }
+        ConfigurationAdmin cm = service(context, ConfigurationAdmin.class);
+        int kitchenPort = freePort();
+        update(cm.getConfiguration("netdumplings.hub", "?"), Map.of("in_port", kitchenPort, "out_port", freePort()));
+        Path pcaps = Path.of(System.getProperty("netdumplings.root", "..")).resolve("../shared/pcaps").normalize();
+        update(cm.getFactoryConfiguration("netdumplings.kitchen", "dns", "?"), Map.of("kitchen_name", "dns_kitchen",
+                "pcap", pcaps.resolve("dns.pcap").toString(), "speed", 0.0, "filter", "",
+                "hub", "localhost:" + kitchenPort));
+        update(cm.getFactoryConfiguration("netdumplings.kitchen", "arp", "?"), Map.of("kitchen_name", "arp_kitchen",
+                "pcap", pcaps.resolve("many-protocols.pcap").toString(), "speed", 0.0, "loop", 1, "filter", "arp",
+                "hub", "localhost:" + kitchenPort));
+        password = awaitPassword(cm);
+        awaitConsole();
+        browser = startChromium();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (driverService != null) {
+            driverService.stop();
+        }
+        if (framework != null) {
+            framework.stop();
+            framework.waitForStop(10_000);
+        }
+    }
+
+    @Test
+    void theDefaultPasswordIsRefusedAndTheGeneratedOneWorks() throws Exception {
+        assertEquals(401, get("admin", "admin", "/system/console/dumplings/data.json").statusCode());
+        HttpResponse<String> ok = get("admin", password, "/system/console/dumplings/data.json");
+        assertEquals(200, ok.statusCode());
+        assertTrue(ok.body().contains("\"dns_kitchen\""), ok.body());
+    }
+
+    @Test
+    void aPostWithoutThePageTokenIsRefused() throws Exception {
+        HttpRequest post = HttpRequest.newBuilder(URI.create(base() + "/system/console/dumplings/chef"))
+                .header("Authorization", basic("admin", password))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("chef=ARPChef&action=disable")).build();
+        assertEquals(403, HttpClient.newHttpClient().send(post, HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
+    @Test
+    void thePageShowsKitchensAndChefsAndDisablesAChef() throws Exception {
+        // Basic credentials on every request of the page, as a logged-in user's browser sends them.
+        browser.executeCdpCommand("Network.enable", Map.of());
+        browser.executeCdpCommand("Network.setExtraHTTPHeaders",
+                Map.of("headers", Map.of("Authorization", basic("admin", password))));
+        browser.get(base() + "/system/console/dumplings");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        wait.until(d -> rowWith("nd-chefs", "dns_kitchen", "PacketCountChef", "464") != null);
+        assertNotNull(rowWith("nd-kitchens", "dns_kitchen", "464"));
+        assertNotNull(rowWith("nd-kitchens", "arp_kitchen"));
+        assertNotNull(rowWith("nd-chefs", "dns_kitchen", "DNSLookupChef", "chefs.examples"));
+        assertNotNull(rowWith("nd-chefs", "arp_kitchen", "ARPChef"));
+        assertNotNull(rowWith("nd-hub-kitchens", "dns_kitchen"));
+
+        // The page rebuilds its rows every 2 s: a row found just before may be gone; try again.
+        wait.ignoring(StaleElementReferenceException.class).until(d -> {
+            rowWith("nd-chefs", "arp_kitchen", "ARPChef").findElement(By.tagName("button")).click();
+            return true;
+        });
+        wait.until(d -> {
+            WebElement r = rowWith("nd-chefs", "arp_kitchen", "ARPChef");
+            return r != null && r.getText().contains("Enable");
+        });
+        Files.write(Path.of("target/console-dumplings.png"), browser.getScreenshotAs(OutputType.BYTES));
+        HttpResponse<String> data = get("admin", password, "/system/console/dumplings/data.json");
+        assertTrue(data.body().matches("(?s).*\"name\":\"ARPChef\"[^}]*\"enabled\":false.*"), data.body());
+    }
+
+    /** @return the first row of the table whose text holds every word, or null */
+    private static WebElement rowWith(String table, String... words) {
+        for (WebElement row : browser.findElements(By.cssSelector("#" + table + " tbody tr"))) {
+            String text;
+            try {
+                text = row.getText();
+            } catch (StaleElementReferenceException e) {
+                continue; // replaced by a refresh
+            }
+            boolean all = true;
+            for (String w : words) {
+                all &= text.contains(w);
+            }
+            if (all) {
+                return row;
+            }
+        }
+        return null;
+    }
+
+    private static ChromeDriver startChromium() throws IOException {
+        driverService = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--no-default-browser-check",
+                "--user-data-dir=" + Files.createDirectories(temp.resolve("chromium-profile")),
+                "--window-size=1600,1200", "--force-device-scale-factor=1");
+        return new ChromeDriver(driverService, options);
+    }
+
+    /**
+     * The generated password, from the one log line that shows it (the Web Console replaces
+     * the stored plain password with a salted hash on first use, so Config Admin no longer
+     * holds it).
+     */
+    private static String awaitPassword(ConfigurationAdmin cm) throws Exception {
+        Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile"));
+        Pattern line = Pattern.compile("generated .*: user \"admin\", password \"([A-Za-z0-9_-]{20})\"");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<String> found = new ArrayList<>();
+            if (Files.exists(log)) {
+                for (String l : Files.readAllLines(log)) {
+                    Matcher m = line.matcher(l);
+                    if (m.find()) {
+                        found.add(m.group(1));
+                    }
+                }
+            }
+            if (!found.isEmpty()) {
+                assertEquals(1, found.size(), "the password is logged once");
+                Dictionary<String, Object> p = cm.getConfiguration(ConsoleCredentialsComponent.WEB_CONSOLE_PID, "?")
+                        .getProperties();
+                assertEquals("admin", p.get("username"));
+                return found.get(0);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no generated password in " + log);
+    }
+
+    private static void awaitConsole() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        int status = -1;
+        while (System.nanoTime() < deadline) {
+            try {
+                status = get("admin", password, "/system/console/dumplings/data.json").statusCode();
+                if (status == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // Not listening yet.
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the console never answered 200, last status " + status);
+    }
+
+    private static HttpResponse<String> get(String user, String pass, String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base() + path))
+                .header("Authorization", basic(user, pass)).GET().build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String base() {
+        return "http://localhost:" + httpPort;
+    }
+
+    private static String basic(String user, String pass) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + pass).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void update(Configuration c, Map<String, Object> properties) throws IOException {
+        c.update(new Hashtable<>(properties));
+    }
+
+    private static <T> T service(BundleContext context, Class<T> type) throws InterruptedException {
+        for (int i = 0; i < 300; i++) {
+            ServiceReference<T> ref = context.getServiceReference(type);
+            if (ref != null) {
+                return context.getService(ref);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no " + type.getName() + " service");
+    }
+
+    private static boolean isBundle(String jar) throws IOException {
+        try (JarFile f = new JarFile(jar)) {
+            return f.getManifest() != null
+                    && f.getManifest().getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME) != null;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
