@@ -1,0 +1,103 @@
+package netdumplings.console.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import netdumplings.api.management.ChefInfo;
+import netdumplings.api.management.HubInfo;
+import netdumplings.api.management.KitchenInfo;
+import netdumplings.api.management.KitchenManagement;
+
+class DumplingsCommandsTest {
+
+    /** A kitchen with one chef whose enabled flag the commands switch. */
+    static final class FakeKitchen implements KitchenManagement {
+        final String name;
+        boolean enabled = true;
+        final List<String> calls = new ArrayList<>();
+
+        FakeKitchen(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public KitchenInfo info() {
+            return new KitchenInfo(name, "dns.pcap", false, "udp", "localhost:11347", false, null, 464, 0, 3, 430,
+                    0, List.of(new ChefInfo("PacketCountChef", "chefs.examples.PacketCountChef", "chefs.examples",
+                            "0.1.0", enabled, 464, 2, 0, 0, 3, 1.5)));
+        }
+
+        @Override
+        public boolean disableChef(String chef) {
+            calls.add("disable " + chef);
+            boolean known = chef.equals("PacketCountChef");
+            enabled &= !known;
+            return known;
+        }
+
+        @Override
+        public boolean enableChef(String chef) {
+            calls.add("enable " + chef);
+            boolean known = chef.equals("PacketCountChef");
+            enabled |= known;
+            return known;
+        }
+    }
+
+    @Test
+    void chefsAndKitchensShowTheFigures() {
+        DumplingsCommands commands = new DumplingsCommands();
+        commands.addKitchen(new FakeKitchen("k1"));
+        String chefs = commands.chefs();
+        assertTrue(chefs.lines().anyMatch(l -> l.startsWith("k1") && l.contains("PacketCountChef")
+                && l.contains("chefs.examples 0.1.0") && l.contains(" 464 ") && l.endsWith("1.50")), chefs);
+        String kitchens = commands.kitchens();
+        assertTrue(kitchens.lines().anyMatch(l -> l.startsWith("k1") && l.contains("file dns.pcap")
+                && l.contains("\"udp\"") && l.contains(" 464 ")), kitchens);
+    }
+
+    @Test
+    void disableAndEnableReachOnlyTheNamedKitchen() {
+        DumplingsCommands commands = new DumplingsCommands();
+        FakeKitchen k1 = new FakeKitchen("k1");
+        FakeKitchen k2 = new FakeKitchen("k2");
+        commands.addKitchen(k1);
+        commands.addKitchen(k2);
+        assertEquals("chef PacketCountChef disabled in 1 kitchen", commands.disable("k2", "PacketCountChef"));
+        assertTrue(k1.enabled);
+        assertFalse(k2.enabled);
+        assertTrue(commands.chefs().lines().anyMatch(l -> l.startsWith("k2") && l.contains(" NO ")));
+        assertEquals("chef PacketCountChef enabled in 2 kitchens", commands.enable("PacketCountChef"));
+        assertTrue(k2.enabled);
+        assertEquals("no kitchen has a chef Nobody", commands.disable("Nobody"));
+    }
+
+    @Test
+    void hubWithoutAHubSaysSo() {
+        DumplingsCommands commands = new DumplingsCommands();
+        assertEquals("hub: not running" + System.lineSeparator(), commands.hub());
+        commands.setHub(() -> new HubInfo(true, 12, 10, 42, 0, 1, List.of(new HubInfo.Kitchen("k1", "127.0.0.1",
+                4000, 10, 0)), List.of(new HubInfo.Eater("e1", "127.0.0.1", 4001, 3, 42, 1))));
+        String hub = commands.hub();
+        assertTrue(hub.startsWith("hub: uptime 12 s, dumplings in 10, out 42"), hub);
+        assertTrue(hub.contains("eater   e1") && hub.contains("queued 3 sent 42 dropped 1"), hub);
+    }
+
+    @Test
+    void pageEscapesItsAttributes() {
+        assertEquals("&lt;a href=&quot;x&quot;&gt;&amp;&#39;", DumplingsWebConsolePlugin.escapeAttribute("<a href=\"x\">&'"));
+        String page = new DumplingsWebConsolePlugin().page("/system/console/dumplings\"><script>");
+        assertFalse(page.contains("\"><script>"), page);
+    }
+}
