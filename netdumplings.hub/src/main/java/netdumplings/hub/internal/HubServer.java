@@ -71,6 +71,12 @@ public final class HubServer implements AutoCloseable {
     public static final String STATUS_CHEF = "SystemStatusChef";
 
     private static final Logger LOG = LoggerFactory.getLogger(HubServer.class);
+    /**
+     * The reason of the 1001 a kitchen gets at a graceful stop, followed by the number of
+     * messages its connection delivered after the hello (valid or not); additive, a client
+     * that ignores close reasons loses nothing by it.
+     */
+    public static final String KITCHEN_CLOSE_REASON = "hub shutting down; messages received: ";
     /** How long {@link #close()} waits for clients to answer the close handshake. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
     /** How long a client may take to say hello; every real client says it at once. */
@@ -344,9 +350,10 @@ public final class HubServer implements AutoCloseable {
     }
 
     /**
-     * Closes gracefully: stops taking dumplings, closes every client with 1001 once what was
-     * already accepted for it is written, waits a little for the close handshakes, then
-     * stops Jetty. Idempotent.
+     * Closes gracefully: refuses new clients, closes kitchens with 1001 and forwards what they
+     * sent until their close handshake, then closes every other client with 1001 once what
+     * was already accepted for it is written (each phase waits up to 3 s), then stops Jetty.
+     * Idempotent.
      */
     @Override
     public synchronized void close() {
@@ -357,10 +364,31 @@ public final class HubServer implements AutoCloseable {
             return;
         }
         timer.shutdownNow();
-        List<CompletableFuture<Void>> closing = new ArrayList<>();
-        for (HubEndpoint connection : connections) {
-            closing.add(connection.close(HubEndpoint.GOING_AWAY, "hub shutting down"));
+        // Kitchens first, while eaters are still served: every dumpling a kitchen sent before
+        // it saw our close frame arrives before its close reply and is still forwarded, so
+        // a kitchen that resends what failed loses nothing across a hub restart.
+        // The close reason also says how many messages the kitchen's connection delivered:
+        // a kitchen that reads it (ours does) resends exactly the ones that crossed the close.
+        List<CompletableFuture<Void>> kitchensClosing = new ArrayList<>();
+        for (KitchenEndpoint kitchen : kitchens) {
+            kitchensClosing.add(kitchen.close(HubEndpoint.GOING_AWAY, KITCHEN_CLOSE_REASON + kitchen.messagesReceived()));
         }
+        awaitClosed(kitchensClosing);
+        // Then everyone else; what was accepted for an eater is written before its close frame.
+        List<CompletableFuture<Void>> othersClosing = new ArrayList<>();
+        for (HubEndpoint connection : connections) {
+            othersClosing.add(connection.close(HubEndpoint.GOING_AWAY, "hub shutting down"));
+        }
+        awaitClosed(othersClosing);
+        stopJetty();
+        state.set(State.CLOSED);
+        HubStatistics stats = statistics();
+        LOG.info("hub stopped after {}: {} dumplings in, {} out, {} invalid, {} binary, {} dropped for slow eaters",
+                stats.uptime(), stats.dumplingsIn(), stats.dumplingsOut(), stats.invalidFrames(),
+                stats.binaryFramesDropped(), stats.eaterDrops());
+    }
+
+    private void awaitClosed(List<CompletableFuture<Void>> closing) {
         try {
             CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
                     .get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -371,12 +399,6 @@ public final class HubServer implements AutoCloseable {
         } catch (ExecutionException e) {
             LOG.debug("closing a client failed", e);
         }
-        stopJetty();
-        state.set(State.CLOSED);
-        HubStatistics stats = statistics();
-        LOG.info("hub stopped after {}: {} dumplings in, {} out, {} invalid, {} binary, {} dropped for slow eaters",
-                stats.uptime(), stats.dumplingsIn(), stats.dumplingsOut(), stats.invalidFrames(),
-                stats.binaryFramesDropped(), stats.eaterDrops());
     }
 
     private void stopJetty() {
@@ -475,7 +497,9 @@ public final class HubServer implements AutoCloseable {
      * @param json the dumpling exactly as the kitchen sent it
      */
     void publishFromKitchen(ByteBuffer json) {
-        if (state.get() != State.STARTED) {
+        State now = state.get();
+        // CLOSING too: kitchens are closed before eaters, and what they sent until then counts.
+        if (now != State.STARTED && now != State.CLOSING) {
             return;
         }
         dumplingsIn.increment();

@@ -107,6 +107,11 @@ final class KitchenEndpoint extends HubEndpoint {
         return helloFields;
     }
 
+    /** @return messages received after the hello: dumplings, invalid and binary ones */
+    long messagesReceived() {
+        return dumplingsIn.sum() + invalidFrames.sum();
+    }
+
     HubStatistics.KitchenStatistics statistics() {
         KitchenHello h = hello;
         return new HubStatistics.KitchenStatistics(h == null ? null : h.kitchenName(), host(), port(),

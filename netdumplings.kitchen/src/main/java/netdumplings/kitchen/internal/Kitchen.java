@@ -99,7 +99,7 @@ public final class Kitchen implements AutoCloseable {
         this.chefQueueBatches = b.chefQueueBatches;
         this.onFailure = b.onFailure;
         if (b.hub != null) {
-            this.hubSender = new HubSender(b.hub, () -> DumplingJson.toJson(hello()), b.hubBufferCapacity);
+            this.hubSender = new HubSender(b.hub, () -> DumplingJson.toJson(hello()), b.hubBufferCapacity, b.hubToken);
             this.sink = b.sink == null ? hubSender : json -> {
                 hubSender.accept(json);
                 b.sink.accept(json);
@@ -609,6 +609,7 @@ public final class Kitchen implements AutoCloseable {
         private Consumer<byte[]> sink;
         private String hub;
         private int hubBufferCapacity = HubSender.DEFAULT_CAPACITY;
+        private String hubToken;
         private Consumer<String> onFailure;
         private final List<DumplingChef> chefs = new ArrayList<>();
 
@@ -721,6 +722,12 @@ public final class Kitchen implements AutoCloseable {
         /** @param hub {@code host:port} of the hub to send dumplings to (default: none) */
         public Builder hub(String hub) {
             this.hub = hub;
+            return this;
+        }
+
+        /** @param token the hub's kitchen token, sent as {@code Authorization: Bearer} (default: none) */
+        public Builder hubToken(String token) {
+            this.hubToken = token;
             return this;
         }
 

@@ -200,6 +200,7 @@ public class KitchenComponent {
                 .snaplen(c.snaplen())
                 .promiscuous(c.promiscuous())
                 .hub(c.hub())
+                .hubToken(c.hub__token())
                 .onFailure(this::failed);
     }
 

@@ -40,6 +40,12 @@ public @interface KitchenConfiguration {
     @AttributeDefinition(name = "Hub", description = "host:port of the hub's kitchen port.")
     String hub() default "localhost:11347";
 
+    /** @return the hub's kitchen token, sent as {@code Authorization: Bearer}; default empty: none */
+    @AttributeDefinition(name = "Hub token", required = false,
+            type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD,
+            description = "Shared secret the hub requires of kitchens (its kitchen_token); empty for none (default).")
+    String hub__token() default "";
+
     /** @return chef names or class names to use; default empty: every chef */
     @AttributeDefinition(name = "Chefs", required = false,
             description = "Chef names (or class names) to feed; empty for every chef.")

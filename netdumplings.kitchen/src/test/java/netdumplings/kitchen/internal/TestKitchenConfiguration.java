@@ -20,6 +20,7 @@ class TestKitchenConfiguration implements KitchenConfiguration {
     @Override public String filter() { return filter; }
     @Override public double poke__interval() { return poke; }
     @Override public String hub() { return hub; }
+    @Override public String hub__token() { return ""; }
     @Override public String[] chefs() { return new String[0]; }
     @Override public String[] chef__modules() { return new String[0]; }
     @Override public String pcap() { return pcap; }

@@ -1,0 +1,214 @@
+package netdumplings.kitchen.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.Test;
+
+import netdumplings.api.Dumpling;
+import netdumplings.api.DumplingChef;
+import netdumplings.api.SniffedPacket;
+import netdumplings.hub.internal.HubSecurity;
+import netdumplings.hub.internal.HubServer;
+import netdumplings.hub.internal.HubSettings;
+
+/**
+ * Issue 6, hub outages and shutdown, against the real hub: a hub restarted in the middle of
+ * a replay loses nothing within the kitchen's buffer; what overflows is counted; closing a
+ * kitchen flushes its buffer to the hub (reconnecting for it); the kitchen token.
+ */
+class HubOutageTest {
+
+    /** One packet dumpling per packet, numbered, so that losses and duplicates show. */
+    static final class NumberingChef implements DumplingChef {
+        final AtomicInteger made = new AtomicInteger();
+
+        @Override
+        public String name() {
+            return "NumberingChef";
+        }
+
+        @Override
+        public Object packetHandler(SniffedPacket packet) {
+            return made.getAndIncrement();
+        }
+    }
+
+    private static java.util.List<Integer> missing(int made, Set<Integer> seen) {
+        java.util.List<Integer> result = new java.util.ArrayList<>();
+        for (int i = 0; i < made; i++) {
+            if (!seen.contains(i)) {
+                result.add(i);
+            }
+        }
+        return result;
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        await(condition, () -> what);
+    }
+
+    private static void await(BooleanSupplier condition, java.util.function.Supplier<String> what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what.get());
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static Set<Integer> numbers(HubSenderTest.Eater... eaters) {
+        Set<Integer> seen = new HashSet<>();
+        for (HubSenderTest.Eater eater : eaters) {
+            for (Dumpling d : eater.dumplings) {
+                seen.add(((Number) d.payload()).intValue());
+            }
+        }
+        return seen;
+    }
+
+    @Test
+    void hubRestartedMidReplayLosesNothingWithinTheBuffer() throws Exception {
+        HubSettings settings = HubSettings.defaults().withKitchenPort(freePort()).withEaterPort(freePort())
+                .withStatusInterval(Duration.ofHours(1));
+        NumberingChef chef = new NumberingChef();
+        HubServer first = new HubServer(settings);
+        first.start();
+        HubSenderTest.Eater before = new HubSenderTest.Eater(settings.eaterPort());
+        HubSenderTest.Eater after = null;
+        // dns.pcap 3 times, gaps capped at 2 ms: about 1,400 dumplings over a second or two.
+        try (Kitchen kitchen = Kitchen.builder().name("restart_kitchen").pcapFile(TestPcaps.path("dns.pcap"))
+                .speed(1).maxGap(Duration.ofMillis(2)).loop(3).filter("").pokeInterval(Duration.ofHours(1))
+                .hub("localhost:" + settings.kitchenPort()).chef(chef).build()) {
+            await(() -> first.statistics().eaterCount() == 1, "the first eater");
+            kitchen.start();
+            await(() -> before.dumplings.size() >= 100, "dumplings through the first hub");
+
+            first.close();
+            int beforeRestart = chef.made.get();
+            // The kitchen saw the close, and its first attempt to reconnect fails on the closed
+            // port: it backs off for 0.5 s, time for the eater to be on the new hub before it.
+            HubSender sending = kitchen.hubSender().orElseThrow();
+            await(() -> !sending.connected(), "the kitchen to notice");
+            Thread.sleep(100);
+            HubServer second = new HubServer(settings);
+            try {
+                second.start();
+                after = new HubSenderTest.Eater(settings.eaterPort());
+                assertTrue(kitchen.awaitCaptureEnd(Duration.ofSeconds(60)));
+                HubSender sender = kitchen.hubSender().orElseThrow();
+                int made = chef.made.get();
+                assertTrue(made > beforeRestart, "the replay went on during the restart");
+                HubSenderTest.Eater eater2 = after;
+                await(() -> numbers(before, eater2).size() == made, () -> "all " + made + " dumplings, got "
+                        + numbers(before, eater2).size() + "; missing " + missing(made, numbers(before, eater2))
+                        + "; first hub saw " + before.dumplings.size() + ", second " + eater2.dumplings.size()
+                        + " from " + eater2.dumplings.get(0).payload());
+                assertEquals(0, sender.overflowed());
+                assertEquals(2, sender.connections(), "reconnected once");
+                assertTrue(after.dumplings.size() > 0);
+                // At most a few resent after a failed write; never a loss.
+                int duplicates = before.dumplings.size() + after.dumplings.size() - made;
+                assertTrue(duplicates >= 0 && duplicates < 10, "duplicates: " + duplicates);
+            } finally {
+                before.close();
+                if (after != null) {
+                    after.close();
+                }
+                second.close();
+            }
+        }
+    }
+
+    @Test
+    void overflowWhileTheHubIsAwayIsCountedAndClosingFlushesTheRest() throws Exception {
+        NumberingChef chef = new NumberingChef();
+        HubSettings settings;
+        Kitchen kitchen;
+        // The kitchen port is held (bound, never accepting) while the hub is away, so that
+        // nothing else can take it meanwhile; the sender's handshakes there time out.
+        try (ServerSocket away = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            settings = HubSettings.defaults().withAddress("127.0.0.1").withKitchenPort(away.getLocalPort())
+                    .withEaterPort(0).withStatusInterval(Duration.ofHours(1));
+            kitchen = Kitchen.builder().name("flush_kitchen").pcapFile(TestPcaps.path("dns.pcap")).speed(0)
+                    .filter("").pokeInterval(Duration.ofHours(1)).hub("127.0.0.1:" + settings.kitchenPort())
+                    .hubBufferCapacity(100).chef(chef).build();
+            // No hub: the replay ends with 100 dumplings buffered and the rest overflowed.
+            kitchen.start();
+            assertTrue(kitchen.awaitCaptureEnd(Duration.ofSeconds(30)));
+        }
+        HubSender sender = kitchen.hubSender().orElseThrow();
+        assertEquals(464, chef.made.get());
+        await(() -> sender.overflowed() == 464 - 100, "364 overflowed, got " + sender.overflowed());
+        assertEquals(0, sender.sent());
+
+        try (HubServer hub = new HubServer(settings)) {
+            hub.start();
+            try (HubSenderTest.Eater eater = new HubSenderTest.Eater(hub.eaterPort())) {
+                await(() -> hub.statistics().eaterCount() == 1, "the eater");
+                // The sender may be in a long backoff; closing cuts it short and flushes.
+                long closeStart = System.nanoTime();
+                kitchen.close();
+                assertTrue(System.nanoTime() - closeStart < TimeUnit.SECONDS.toNanos(15), "close is bounded");
+                await(() -> eater.dumplings.size() == 100, "the 100 buffered dumplings, got " + eater.dumplings.size());
+                assertEquals(100, sender.sent());
+                assertEquals(0, sender.unsent());
+                // The first 100 made are those kept, in order.
+                for (int i = 0; i < 100; i++) {
+                    assertEquals(i, ((Number) eater.dumplings.get(i).payload()).intValue());
+                }
+            }
+        }
+    }
+
+    @Test
+    void kitchenTokenIsSentToTheHub() throws Exception {
+        HubSettings settings = HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1))
+                .withSecurity(HubSecurity.NONE.withTokens("kitchen-secret", null));
+        try (HubServer hub = new HubServer(settings)) {
+            hub.start();
+            try (HubSenderTest.Eater eater = new HubSenderTest.Eater(hub.eaterPort());
+                    Kitchen kitchen = Kitchen.builder().name("token_kitchen").pcapFile(TestPcaps.path("dns.pcap"))
+                            .speed(0).filter("").pokeInterval(Duration.ofHours(1))
+                            .hub("localhost:" + hub.kitchenPort()).hubToken("kitchen-secret")
+                            .chef(new NumberingChef()).build()) {
+                kitchen.start();
+                await(() -> eater.dumplings.size() == 464, "464 dumplings, got " + eater.dumplings.size());
+                assertEquals("token_kitchen", hub.statistics().kitchens().get(0).name());
+            }
+        }
+    }
+
+    @Test
+    void kitchenWithoutTheTokenIsRefused() throws Exception {
+        HubSettings settings = HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1))
+                .withSecurity(HubSecurity.NONE.withTokens("kitchen-secret", null));
+        try (HubServer hub = new HubServer(settings)) {
+            hub.start();
+            HubSender sender = new HubSender("localhost:" + hub.kitchenPort(),
+                    () -> "{\"kitchen_name\": \"k\", \"interface\": \"all\", \"filter\": \"\", \"chefs\": [], "
+                            + "\"poke_interval\": 5.0}", 10, "wrong");
+            sender.start();
+            Thread.sleep(500);
+            assertEquals(0, hub.statistics().kitchenCount());
+            assertEquals(0, hub.statistics().dumplingsIn());
+            sender.close(Duration.ZERO);
+        }
+    }
+}
