@@ -79,6 +79,7 @@ public final class DumplingEater implements AutoCloseable {
     private final Duration minDelay;
     private final Duration maxDelay;
     private final Duration connectTimeout;
+    private final String token;
 
     private final AtomicBoolean started = new AtomicBoolean();
     /** Completed when close() is called or the eater is full: stops waits and retries. */
@@ -105,6 +106,7 @@ public final class DumplingEater implements AutoCloseable {
         this.minDelay = b.minDelay;
         this.maxDelay = b.maxDelay;
         this.connectTimeout = b.connectTimeout;
+        this.token = b.token;
     }
 
     /** @return a builder with every default */
@@ -282,9 +284,11 @@ public final class DumplingEater implements AutoCloseable {
 
         /** @return null once connected and the hello is sent; otherwise why not */
         Throwable connect(HttpClient client) throws InterruptedException {
-            CompletableFuture<WebSocket> opening = client.newWebSocketBuilder()
-                    .connectTimeout(connectTimeout)
-                    .buildAsync(hub, this);
+            WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(connectTimeout);
+            if (token != null) {
+                builder.header("Authorization", "Bearer " + token);
+            }
+            CompletableFuture<WebSocket> opening = builder.buildAsync(hub, this);
             WebSocket socket;
             try {
                 // Either the connection or close() comes first.
@@ -462,6 +466,7 @@ public final class DumplingEater implements AutoCloseable {
         private Duration minDelay = Duration.ofMillis(500);
         private Duration maxDelay = Duration.ofSeconds(30);
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private String token;
 
         private Builder() {
         }
@@ -479,6 +484,16 @@ public final class DumplingEater implements AutoCloseable {
          */
         public Builder hub(String hub) {
             this.hub = HubAddress.toUri(hub, 11348);
+            return this;
+        }
+
+        /**
+         * @param token the hub's eater token (its {@code eater_token}), sent as
+         *              {@code Authorization: Bearer}; null or blank for none (default): the
+         *              original protocol, unchanged
+         */
+        public Builder token(String token) {
+            this.token = token == null || token.isBlank() ? null : token.trim();
             return this;
         }
 
