@@ -232,4 +232,28 @@ class HubReliabilityTest {
         assertEquals(-1, JSON.readTree(eater.nextDumpling()).at("/payload/i").asInt());
         assertTrue(kitchen.isOpen() && eater.isOpen());
     }
+
+    @Test
+    void gracefulStopClosesKitchensFirstAndSaysHowManyTheyDelivered() throws Exception {
+        hub = new HubServer(HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1)));
+        hub.start();
+        WebSocketTestClient kitchen = client(hub.kitchenPort(), true);
+        kitchen.send(KITCHEN_HELLO);
+        WebSocketTestClient eater = client(hub.eaterPort(), true);
+        eater.send("{\"eater_name\": \"e\"}");
+        await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1, 5);
+        for (int i = 0; i < 300; i++) {
+            kitchen.send(dumpling(i, 100));
+        }
+        kitchen.send("not a dumpling");
+        await(s -> s.dumplingsIn() == 300 && s.invalidFrames() == 1, 5);
+
+        hub.close();
+
+        assertEquals(1001, kitchen.awaitCloseCode());
+        assertEquals(HubServer.KITCHEN_CLOSE_REASON + 301, kitchen.closeReason);
+        assertEquals(1001, eater.awaitCloseCode());
+        assertEquals("hub shutting down", eater.closeReason);
+        assertEquals(300, eater.texts.size(), "every accepted dumpling is written before the eater's close");
+    }
 }

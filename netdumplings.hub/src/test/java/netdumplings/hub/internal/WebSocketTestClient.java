@@ -19,6 +19,7 @@ final class WebSocketTestClient implements WebSocket.Listener, AutoCloseable {
 
     final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
     final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    volatile String closeReason;
     private final StringBuilder partial = new StringBuilder();
     private final boolean reading;
     private WebSocket socket;
@@ -77,6 +78,7 @@ final class WebSocketTestClient implements WebSocket.Listener, AutoCloseable {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closeReason = reason;
         closeCode.complete(statusCode);
         return null;
     }
