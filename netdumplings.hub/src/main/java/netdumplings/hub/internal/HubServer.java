@@ -61,7 +61,9 @@ import netdumplings.api.json.DumplingJson;
  * count of pending writes, past which dumplings are dropped for it and counted.
  * <p>
  * Beyond the original: a client that has not said hello within 30 s is closed with 1011
- * (there is no idle timeout otherwise), a message with invalid UTF-8 is refused, and a
+ * (there is no idle timeout otherwise), a message with invalid UTF-8 is refused, eater
+ * queues are bounded in bytes too and a stalled eater is closed (1008), and the optional
+ * {@link HubSecurity} (tokens, TLS, Origin allow-list) and connection limit apply, and a
  * plain HTTP {@code GET /} on the eater port returns the live dashboard
  * ({@link DashboardHandler}), itself an eater over a WebSocket to the same port.
  */

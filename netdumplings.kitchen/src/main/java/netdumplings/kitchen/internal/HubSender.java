@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * A write that "succeeded" may still cross the hub's close frame and be lost. When our hub
  * stops gracefully, its close reason says how many messages it received from this
  * connection ({@code HubServer.KITCHEN_CLOSE_REASON}); the sender keeps the last
- * {@value #RESEND_WINDOW} dumplings it wrote and resends those the hub did not count, first
+ * {@value #RESEND_WINDOW} dumplings it wrote (at most 8 MiB of them) and resends those the hub did not count, first
  * thing after reconnecting. A hub that says nothing (the original) gets nothing resent.
  */
 public final class HubSender implements Consumer<byte[]>, AutoCloseable {
@@ -45,6 +45,8 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     private static final long OVERFLOW_LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Dumplings written last that are kept to resend what a closing hub did not receive. */
     static final int RESEND_WINDOW = 1024;
+    /** ...and at most this many bytes of them, so big dumplings cannot make it costly. */
+    static final long RESEND_WINDOW_BYTES = 8L << 20;
     private static final java.util.regex.Pattern RECEIVED =
             java.util.regex.Pattern.compile("messages received: (\\d+)");
 
@@ -64,10 +66,12 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     private volatile long sent;
     private volatile long connections;
     private volatile long unsent;
+    private volatile long failedConnections;
     /** The last dumplings written on this connection; only the sender thread touches it. */
     private final java.util.ArrayDeque<byte[]> recent = new java.util.ArrayDeque<>();
     private final java.util.ArrayDeque<byte[]> resend = new java.util.ArrayDeque<>();
     private long sentOnConnection;
+    private long recentBytes;
     private volatile long resent;
     private volatile long lastOverflowLog = System.nanoTime() - OVERFLOW_LOG_EVERY_NANOS;
 
@@ -165,6 +169,11 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
         return connections;
     }
 
+    /** @return attempts to connect that failed so far */
+    public long failedConnections() {
+        return failedConnections;
+    }
+
     /** @return whether a connection to the hub is open now */
     public boolean connected() {
         WebSocket ws = webSocket;
@@ -219,6 +228,7 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
                     reportedOutage = false;
                 } catch (Exception e) {
                     disconnect();
+                    failedConnections++;
                     if (!reportedOutage) {
                         LOG.warn("hub {}: cannot connect ({}); retrying with backoff up to {} s, "
                                 + "keeping up to {} dumplings", uri, rootMessage(e),
@@ -297,10 +307,11 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     }
 
     private void remember(byte[] json) {
-        if (recent.size() == RESEND_WINDOW) {
-            recent.pollFirst();
-        }
         recent.addLast(json);
+        recentBytes += json.length;
+        while (recent.size() > RESEND_WINDOW || (recentBytes > RESEND_WINDOW_BYTES && recent.size() > 1)) {
+            recentBytes -= recent.pollFirst().length;
+        }
         sentOnConnection++;
     }
 
@@ -337,6 +348,7 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
         }
         listener = null;
         recent.clear();
+        recentBytes = 0;
         sentOnConnection = 0;
     }
 

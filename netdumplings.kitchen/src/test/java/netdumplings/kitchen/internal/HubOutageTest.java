@@ -139,20 +139,18 @@ class HubOutageTest {
     @Test
     void overflowWhileTheHubIsAwayIsCountedAndClosingFlushesTheRest() throws Exception {
         NumberingChef chef = new NumberingChef();
-        HubSettings settings;
-        Kitchen kitchen;
-        // The kitchen port is held (bound, never accepting) while the hub is away, so that
-        // nothing else can take it meanwhile; the sender's handshakes there time out.
-        try (ServerSocket away = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            settings = HubSettings.defaults().withAddress("127.0.0.1").withKitchenPort(away.getLocalPort())
-                    .withEaterPort(0).withStatusInterval(Duration.ofHours(1));
-            kitchen = Kitchen.builder().name("flush_kitchen").pcapFile(TestPcaps.path("dns.pcap")).speed(0)
-                    .filter("").pokeInterval(Duration.ofHours(1)).hub("127.0.0.1:" + settings.kitchenPort())
-                    .hubBufferCapacity(100).chef(chef).build();
-            // No hub: the replay ends with 100 dumplings buffered and the rest overflowed.
-            kitchen.start();
-            assertTrue(kitchen.awaitCaptureEnd(Duration.ofSeconds(30)));
-        }
+        HubSettings settings = HubSettings.defaults().withKitchenPort(freePort()).withEaterPort(0)
+                .withStatusInterval(Duration.ofHours(1));
+        Kitchen kitchen = Kitchen.builder().name("flush_kitchen").pcapFile(TestPcaps.path("dns.pcap")).speed(0)
+                .filter("").pokeInterval(Duration.ofHours(1)).hub("localhost:" + settings.kitchenPort())
+                .hubBufferCapacity(100).chef(chef).build();
+        // No hub: the replay ends with 100 dumplings buffered and the rest overflowed.
+        kitchen.start();
+        assertTrue(kitchen.awaitCaptureEnd(Duration.ofSeconds(30)));
+        // Three failed attempts (0.5 + 1 + 2 s of backoff): the next is 4 s away, time to
+        // start the hub and have the eater on it before the kitchen.
+        HubSender backingOff = kitchen.hubSender().orElseThrow();
+        await(() -> backingOff.failedConnections() >= 3, "three failed connections");
         HubSender sender = kitchen.hubSender().orElseThrow();
         assertEquals(464, chef.made.get());
         await(() -> sender.overflowed() == 464 - 100, "364 overflowed, got " + sender.overflowed());
