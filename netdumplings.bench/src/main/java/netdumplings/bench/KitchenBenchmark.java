@@ -55,30 +55,25 @@ final class KitchenBenchmark {
         bareLoop(file);
         loopReadingHeaders(file);
         kitchen(file, true);
+        // Interleaved rounds, so that other load on the machine hits every path alike.
         double bare = Double.MAX_VALUE;
         long barePackets = 0;
+        double withHeader = Double.MAX_VALUE;
+        KitchenRun noChefs = null;
+        KitchenRun best = null;
+        long dropsInAllRuns = 0;
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
             barePackets = bareLoop(file);
             bare = Math.min(bare, (System.nanoTime() - t0) / 1e9);
-        }
-        double withHeader = Double.MAX_VALUE;
-        for (int i = 0; i < runs; i++) {
-            long t0 = System.nanoTime();
+            t0 = System.nanoTime();
             loopReadingHeaders(file);
             withHeader = Math.min(withHeader, (System.nanoTime() - t0) / 1e9);
-        }
-        KitchenRun noChefs = null;
-        for (int i = 0; i < runs; i++) {
             KitchenRun r = kitchen(file, false);
             if (noChefs == null || r.rate() > noChefs.rate()) {
                 noChefs = r;
             }
-        }
-        KitchenRun best = null;
-        long dropsInAllRuns = 0;
-        for (int i = 0; i < runs; i++) {
-            KitchenRun r = kitchen(file, true);
+            r = kitchen(file, true);
             dropsInAllRuns += r.drops();
             if (best == null || r.rate() > best.rate()) {
                 best = r;
