@@ -27,8 +27,12 @@ final class RawKitchen implements AutoCloseable {
         return kitchen;
     }
 
-    void send(String text) throws Exception {
-        socket.sendText(text, true).get(5, TimeUnit.SECONDS);
+    void send(String text) {
+        try {
+            socket.sendText(text, true).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot send to the hub: " + e, e);
+        }
     }
 
     @Override
