@@ -94,7 +94,10 @@ public class HubComponent implements HubStatisticsSource {
             next.start();
             hub = next;
         } catch (HubStartException e) {
-            LOG.error("the hub cannot start: {}", e.getMessage());
+            if (!exitOnFailure) {
+                // A launcher prints the one line itself (below): no second copy in the log.
+                LOG.error("the hub cannot start: {}", e.getMessage());
+            }
             LOG.debug("the hub cannot start", e);
             fail(e.getMessage());
         }
@@ -104,7 +107,8 @@ public class HubComponent implements HubStatisticsSource {
         if (!exitOnFailure) {
             return;
         }
-        System.err.println("nd-hub: " + oneLine);
+        // The launcher names itself (bin/nd-hub, bin/netdumplings): the line is that tool's.
+        System.err.println(System.getProperty("netdumplings.launcher", "nd-hub") + ": " + oneLine);
         System.err.flush();
         // Not on this thread: System.exit runs shutdown hooks that stop the framework, which
         // would wait for this very activation to finish.

@@ -42,8 +42,10 @@ import netdumplings.api.management.KitchenManagement;
  * chef gets an instance of its own in each kitchen, released when it goes away.
  * <p>
  * When capture cannot start, it logs one line; with the framework property
- * {@code netdumplings.exit.on.failure=true} it also prints the line to stderr, prefixed
- * with {@code nd-sniff: }, and exits the JVM with status 1.
+ * {@code netdumplings.exit.on.failure=true} (set by the launchers in bin/) it prints the
+ * line to stderr instead, prefixed with the launcher's name (system property
+ * {@code netdumplings.launcher}, {@code nd-sniff} by default), and exits the JVM with
+ * status 1.
  * <p>
  * A changed configuration is checked first ({@link KitchenConfigurationCheck}): an invalid
  * one is refused with an error naming the field and the kitchen keeps running with its
@@ -233,9 +235,11 @@ public class KitchenComponent {
     }
 
     private void failed(String message) {
-        LOG.error("kitchen {}: {}", config.kitchen__name(), message);
-        if (exitOnFailure) {
-            System.err.println("nd-sniff: " + message);
+        if (!exitOnFailure) {
+            LOG.error("kitchen {}: {}", config.kitchen__name(), message);
+        } else {
+            // A launcher (bin/nd-sniff, bin/netdumplings) shows one line, in its own name.
+            System.err.println(System.getProperty("netdumplings.launcher", "nd-sniff") + ": " + message);
             // Not on a DS or capture thread: System.exit waits for the framework to stop.
             Thread exit = new Thread(() -> System.exit(1), "nd-sniff-exit");
             exit.start();
