@@ -88,8 +88,13 @@ final class StartupBenchmark {
                 if (Double.isNaN(readySeconds)) {
                     Path kept = work.resolve("startup-" + runtime + ".log");
                     Files.copy(log, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    String why;
+                    try (Stream<String> lines = Files.lines(kept)) {
+                        why = lines.filter(l -> l.contains("ERROR")).findFirst().map(l -> "; first error: " + l.trim())
+                                .orElse("");
+                    }
                     report.note(label + ": the hub did not accept connections on its configured port within "
-                            + READY_LIMIT_MILLIS / 1000 + " s (log: " + kept + ")");
+                            + READY_LIMIT_MILLIS / 1000 + " s (log: " + kept + ")" + why);
                     return;
                 }
                 long rssReady = rssKiB(p.pid());
