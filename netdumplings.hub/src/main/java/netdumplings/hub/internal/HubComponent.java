@@ -2,8 +2,10 @@ package netdumplings.hub.internal;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -32,6 +34,11 @@ public class HubComponent implements HubStatisticsSource {
     public static final String PID = "netdumplings.hub";
     /** The framework property that makes a failure to start fatal. */
     public static final String EXIT_ON_FAILURE = "netdumplings.exit.on.failure";
+    /**
+     * The framework property that makes the hub wait for its configuration instead of
+     * starting on the defaults: set by bin/nd-hub, which always writes one.
+     */
+    public static final String AWAIT_CONFIGURATION = "netdumplings.hub.await.configuration";
 
     private static final Logger LOG = LoggerFactory.getLogger(HubComponent.class);
 
@@ -43,8 +50,15 @@ public class HubComponent implements HubStatisticsSource {
      * @param config  the configuration
      */
     @Activate
-    public HubComponent(BundleContext context, HubConfiguration config) {
+    public HubComponent(BundleContext context, HubConfiguration config, Map<String, Object> properties) {
         this.exitOnFailure = Boolean.parseBoolean(context.getProperty(EXIT_ON_FAILURE));
+        if (Boolean.parseBoolean(context.getProperty(AWAIT_CONFIGURATION))
+                && !properties.containsKey(Constants.SERVICE_PID)) {
+            // A launcher wrote a configuration that File Install has not delivered yet:
+            // starting on the defaults now could take (or fail on) ports it never asked for.
+            LOG.info("waiting for configuration {}", PID);
+            return;
+        }
         apply(config);
     }
 
