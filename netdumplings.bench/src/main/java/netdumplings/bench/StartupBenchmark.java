@@ -62,6 +62,9 @@ final class StartupBenchmark {
             // the storage in -runproperties, so it is a system property, here inside dir.
             cmd.add("-Dorg.osgi.framework.storage=" + dir.resolve("run").resolve(runtime).resolve("felix-cache"));
             cmd.add("-Dnetdumplings.exit.on.failure=true");
+            // As bin/nd-hub does: the hub waits for the configuration written above rather
+            // than starting on the default ports, which another hub may hold.
+            cmd.add("-Dnetdumplings.hub.await.configuration=true");
             cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
             Path logging = root.resolve("bin/lib/logging.properties");
             if (Files.isRegularFile(logging)) {
