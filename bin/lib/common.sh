@@ -84,6 +84,8 @@ java_opts() {
         -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS
         -Dorg.slf4j.simpleLogger.log.org.pcap4j=warn
         -Dorg.slf4j.simpleLogger.log.org.eclipse.jetty=warn
+        # The Web Console warns about its own bundled plugins still using javax.servlet.
+        -Dorg.slf4j.simpleLogger.log.org.apache.felix.webconsole=error
         -Djava.util.logging.config.file="$ND_ROOT/bin/lib/logging.properties")
     # JNA on Java 24+ needs native access.
     if java --enable-native-access=ALL-UNNAMED -version >/dev/null 2>&1; then
