@@ -3,6 +3,7 @@ package netdumplings.hub.internal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -23,11 +24,21 @@ import netdumplings.api.json.DumplingJson;
  * never blocks: at most {@code queueLimit} dumplings and {@code queueBytes} bytes wait per
  * eater, more are dropped for this eater and counted; an eater that reads nothing for too
  * long is closed ({@link #closeIfStalled}).
+ * <p>
+ * Dumplings are handed to Jetty batched: Jetty gathers them in the connection's output
+ * buffer, and the {@link EaterFlusher} flushes it within a short grace, so that under load
+ * many frames leave in one write. Jetty completes a batched frame's callback once the
+ * frame is in that buffer (bounded: Jetty writes a full buffer before taking more), so
+ * "pending" counts dumplings not yet taken into the buffer or, when it is full, not yet
+ * written; a reader that stops still fills the queue and is detected as stalled.
  */
 final class EaterEndpoint extends HubEndpoint {
 
+    private final EaterFlusher flusher;
     private final int queueLimit;
     private final long queueBytes;
+    /** Whether this eater is waiting in the {@link EaterFlusher} (at most once). */
+    private final AtomicBoolean flushRequested = new AtomicBoolean();
     private volatile EaterHello hello;
     private volatile Map<String, Object> helloFields;
     /** Dumplings handed to Jetty and not yet written: +1 on send, -1 in the write callback. */
@@ -72,8 +83,9 @@ final class EaterEndpoint extends HubEndpoint {
         }
     }
 
-    EaterEndpoint(HubServer hub, int maxMessageBytes, int queueLimit, long queueBytes) {
+    EaterEndpoint(HubServer hub, EaterFlusher flusher, int maxMessageBytes, int queueLimit, long queueBytes) {
         super(hub, maxMessageBytes);
+        this.flusher = java.util.Objects.requireNonNull(flusher, "flusher");
         this.queueLimit = queueLimit;
         this.queueBytes = queueBytes;
     }
@@ -102,9 +114,26 @@ final class EaterEndpoint extends HubEndpoint {
             lastProgressNanos = System.nanoTime();
         }
         CoreSession session = session();
-        session.sendFrame(new Frame(OpCode.TEXT, json.slice()), new WriteDone(size), false);
+        session.sendFrame(new Frame(OpCode.TEXT, json.slice()), new WriteDone(size), true);
         sent.increment();
+        // The plain read first: under load the flag is nearly always set already.
+        if (!flushRequested.get() && flushRequested.compareAndSet(false, true)) {
+            flusher.flushSoon(this);
+        }
         return true;
+    }
+
+    /**
+     * Writes what Jetty has batched for this eater; called by the {@link EaterFlusher}. The
+     * flag is cleared first: a dumpling sent meanwhile asks for another flush, so none is
+     * ever left in the buffer.
+     */
+    void flush() {
+        flushRequested.set(false);
+        CoreSession session = session();
+        if (session != null && !isDisconnected()) {
+            session.flush(Callback.NOOP);
+        }
     }
 
     /**
