@@ -96,6 +96,15 @@ java_opts() {
     printf '%s\n' "${opts[@]}"
 }
 
+# One runtime of a kind per checkout: two would share run/$1 (framework storage and the
+# configuration files File Install writes back). The lock is held by the runtime's JVM,
+# which inherits the descriptor, for as long as it runs.
+lock_runtime() {
+    mkdir -p "$ND_ROOT/run/$1"
+    exec {ND_LOCK_FD}>"$ND_ROOT/run/$1/.lock"
+    flock -n "$ND_LOCK_FD" || ND_EXIT=1 die "another $ND_PROG runtime is already running from this checkout (run/$1)"
+}
+
 # Wait until something listens on HOST:PORT (bash's /dev/tcp), at most $3 seconds.
 wait_for_port() {
     local deadline=$((SECONDS + $3))
