@@ -87,6 +87,11 @@ java_opts() {
         # The Web Console warns about its own bundled plugins still using javax.servlet.
         -Dorg.slf4j.simpleLogger.log.org.apache.felix.webconsole=error
         -Djava.util.logging.config.file="$ND_ROOT/bin/lib/logging.properties")
+    # The bnd launcher creates ~/.bnd: give a user without a writable home (a service
+    # account) one inside the checkout.
+    if [[ ! -w ${HOME:-/nonexistent} ]]; then
+        opts+=(-Duser.home="$ND_ROOT/run")
+    fi
     # JNA on Java 24+ needs native access.
     if java --enable-native-access=ALL-UNNAMED -version >/dev/null 2>&1; then
         opts+=(--enable-native-access=ALL-UNNAMED)
