@@ -60,7 +60,9 @@ public record HubStatistics(Duration uptime, long dumplingsIn, long dumplingsOut
      * @param name    its {@code eater_name}
      * @param host    its IP address
      * @param port    its port
-     * @param pending dumplings handed to its connection and not yet written
+     * @param pending dumplings handed to its connection and not yet taken into its
+     *                batched output (flushed within about 0.5 ms) or, when that is full,
+     *                not yet written
      * @param sent    dumplings handed to its connection
      * @param dropped dumplings dropped because its queue was full
      */
