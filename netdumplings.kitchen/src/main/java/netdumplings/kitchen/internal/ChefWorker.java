@@ -4,11 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -26,6 +25,12 @@ import netdumplings.api.json.DumplingJson;
  * chef never stalls capture or other chefs: when its queue is full, the capture thread
  * drops the batch for this chef only and counts it. Every chef method is called on this
  * thread, so never concurrently.
+ * <p>
+ * The hand-off is a lock-free {@link BatchRing}. A worker with nothing to do parks; waking
+ * it (a system call on the capture thread, and a context switch) is what costs, so a full
+ * batch wakes it only once {@value #WAKE_AT_BATCHES} batches wait (it then handles them
+ * in one go), while a partial batch (live capture, the end of a file, a replay pause) or
+ * {@link #nudge()} wakes it at once: latency stays bounded by the capture's flush points.
  */
 final class ChefWorker implements ChefContext {
 
@@ -41,7 +46,15 @@ final class ChefWorker implements ChefContext {
     private final Duration pokeInterval;
     private final long pokeNanos;
     private final Consumer<byte[]> sink;
-    private final BlockingQueue<PacketBatch> queue;
+    /** A full batch wakes a parked worker only when this many wait (or the ring holds fewer). */
+    static final int WAKE_AT_BATCHES = 4;
+
+    private final BatchRing queue;
+    private final int wakeAt;
+    /** Set by the worker just before it parks, cleared when it wakes. */
+    private volatile boolean sleeping;
+    /** Capture thread only: a batch was queued for a parked worker without waking it. */
+    private boolean wakeOwed;
     private final Thread thread;
     private final CountDownLatch endHandled = new CountDownLatch(1);
 
@@ -73,7 +86,8 @@ final class ChefWorker implements ChefContext {
         this.pokeInterval = requireNonNull(pokeInterval, "pokeInterval");
         this.pokeNanos = Math.max(1, pokeInterval.toNanos());
         this.sink = requireNonNull(sink, "sink");
-        this.queue = new ArrayBlockingQueue<>(queueBatches);
+        this.queue = new BatchRing(queueBatches);
+        this.wakeAt = Math.min(WAKE_AT_BATCHES, queueBatches);
         this.thread = new Thread(this::run, "nd-chef-" + kitchenName + "-" + chefName);
         thread.setDaemon(true);
     }
@@ -95,7 +109,17 @@ final class ChefWorker implements ChefContext {
         if (!enabled) {
             return; // disabled on purpose: not a drop
         }
-        if (!queue.offer(batch)) {
+        if (queue.offer(batch)) {
+            if (sleeping) {
+                boolean partial = batch.size() < batch.packets().length;
+                if (partial || queue.size() >= wakeAt) {
+                    wakeOwed = false;
+                    LockSupport.unpark(thread);
+                } else {
+                    wakeOwed = true;
+                }
+            }
+        } else {
             dropped += batch.size();
             long now = System.nanoTime();
             if (now - lastDropLog >= LOG_EVERY_NANOS) {
@@ -106,10 +130,18 @@ final class ChefWorker implements ChefContext {
         }
     }
 
+    /** Capture thread only: wakes the worker if a batch was queued without waking it. */
+    void nudge() {
+        if (wakeOwed) {
+            wakeOwed = false;
+            LockSupport.unpark(thread);
+        }
+    }
+
     /** The capture has ended: run the interval handler once more when the queue is drained. */
     void captureEnded() {
         endPending = true;
-        queue.offer(PacketBatch.WAKE_UP); // if full, the worker is busy and sees the flag anyway
+        LockSupport.unpark(thread);
     }
 
     boolean awaitEndHandled(long nanos) throws InterruptedException {
@@ -118,9 +150,8 @@ final class ChefWorker implements ChefContext {
 
     /** Stops feeding the chef, calls its {@code stop()}, and waits a while for that. */
     void stop() {
-        running = false;
-        queue.clear();
-        queue.offer(PacketBatch.WAKE_UP);
+        running = false; // the worker leaves what is queued to the garbage collector
+        LockSupport.unpark(thread);
         if (Thread.currentThread() != thread) {
             try {
                 thread.join(STOP_WAIT_MILLIS);
@@ -157,17 +188,25 @@ final class ChefWorker implements ChefContext {
         interval();
         long nextPoke = System.nanoTime() + pokeNanos;
         while (running) {
-            long wait = nextPoke - System.nanoTime();
-            PacketBatch batch = null;
-            if (wait > 0) {
-                try {
-                    batch = queue.poll(wait, TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    break;
+            PacketBatch batch = queue.poll();
+            if (batch != null) {
+                if (running) {
+                    handle(batch);
                 }
-            }
-            if (batch != null && running) {
-                handle(batch);
+            } else if (!endPending) {
+                long wait = nextPoke - System.nanoTime();
+                if (wait > 0) {
+                    // Announce the nap, then look again: a batch offered in between is
+                    // seen here, or its producer sees the flag (both volatile) and wakes us.
+                    sleeping = true;
+                    if (queue.size() == 0 && running && !endPending) {
+                        LockSupport.parkNanos(this, wait);
+                    }
+                    sleeping = false;
+                    if (Thread.interrupted()) {
+                        break;
+                    }
+                }
             }
             long now = System.nanoTime();
             if (running && now - nextPoke >= 0) {
@@ -177,7 +216,7 @@ final class ChefWorker implements ChefContext {
                     nextPoke = now + pokeNanos; // fell behind: do not call it in a burst
                 }
             }
-            if (running && endPending && queue.isEmpty()) {
+            if (running && endPending && queue.size() == 0) {
                 endPending = false;
                 interval();
                 endHandled.countDown();

@@ -3,13 +3,12 @@ package netdumplings.kitchen.internal;
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -19,8 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a kitchen's dumplings to the hub over a WebSocket (JDK client): the kitchen's
- * hello first, then every dumpling in order, from a bounded buffer. When the hub is down
+ * Sends a kitchen's dumplings to the hub over a WebSocket ({@link HubConnection}): the
+ * kitchen's hello first, then every dumpling in order, from a bounded buffer. The bytes
+ * the chef encoded are framed as they are (no String round trip), and whatever is
+ * buffered when a write starts goes out in that one write (at most
+ * {@value #BATCH_DUMPLINGS} dumplings), so batches grow with the load while a lone
+ * dumpling leaves at once. When the hub is down
  * or goes away it reconnects with capped exponential backoff (0.5 s doubling to 30 s),
  * keeping dumplings buffered meanwhile (what overflows is counted and logged), and sends
  * the hello again after each reconnect. A dumpling whose send failed is sent again after
@@ -41,7 +44,12 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     private static final long MIN_BACKOFF_MILLIS = 500;
     private static final long MAX_BACKOFF_MILLIS = 30_000;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    private static final long SEND_TIMEOUT_SECONDS = 30;
+    /** A write blocked this long (a hub that stopped reading) drops the connection. */
+    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+    /** Dumplings per write at most; well within the resend window, see fillBatch. */
+    static final int BATCH_DUMPLINGS = 256;
+    /** Bytes per write at most (roughly: one more dumpling may pass it). */
+    static final int BATCH_BYTES = 256 * 1024;
     private static final long OVERFLOW_LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Dumplings written last that are kept to resend what a closing hub did not receive. */
     static final int RESEND_WINDOW = 1024;
@@ -54,15 +62,17 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     private final Supplier<String> hello;
     private final String token;
     private final BlockingQueue<byte[]> queue;
-    private final HttpClient client;
     private final Thread thread;
     private final LongAdder overflowed = new LongAdder();
     private final Object backoffLock = new Object();
 
     private volatile boolean closing;
     private volatile long drainDeadline;
-    private volatile WebSocket webSocket;
-    private volatile Listener listener;
+    private volatile HubConnection connection;
+    /** The dumplings of the write being made or to be made next; sender thread only. */
+    private final List<byte[]> batch = new ArrayList<>(BATCH_DUMPLINGS);
+    /** How many of the last written were in a write that failed; sender thread only. */
+    private long failed;
     private volatile long sent;
     private volatile long connections;
     private volatile long unsent;
@@ -100,7 +110,6 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
             throw new IllegalArgumentException("capacity must be at least 1, not " + capacity);
         }
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.client = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
         this.thread = new Thread(this::run, "nd-hub-sender " + uri);
         thread.setDaemon(true);
     }
@@ -176,9 +185,8 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
 
     /** @return whether a connection to the hub is open now */
     public boolean connected() {
-        WebSocket ws = webSocket;
-        Listener l = listener;
-        return ws != null && l != null && !l.closed && !ws.isOutputClosed();
+        HubConnection c = connection;
+        return c != null && c.open();
     }
 
     /**
@@ -199,7 +207,15 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
         }
         if (thread.isAlive() && Thread.currentThread() != thread) {
             try {
-                thread.join(drain.toMillis() + 5_000);
+                thread.join(drain.toMillis() + 3_000);
+                if (thread.isAlive()) {
+                    // Stuck in a write to a hub that does not read: fail that write.
+                    HubConnection c = connection;
+                    if (c != null) {
+                        c.abort();
+                    }
+                    thread.join(2_000);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -208,10 +224,9 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
 
     private void run() {
         long backoff = MIN_BACKOFF_MILLIS;
-        byte[] pending = null;
         boolean reportedOutage = false;
         while (true) {
-            if (closing && (pending == null && queue.isEmpty() && resend.isEmpty()
+            if (closing && (batch.isEmpty() && queue.isEmpty() && resend.isEmpty()
                     || System.nanoTime() - drainDeadline >= 0)) {
                 break;
             }
@@ -241,68 +256,105 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
                     continue;
                 }
             }
-            if (pending == null && !resend.isEmpty()) {
-                pending = resend.pollFirst();
-                resent++;
+            if (batch.isEmpty() && !fillBatch()) {
+                continue;
             }
-            if (pending == null) {
-                try {
-                    pending = queue.poll(200, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    break;
-                }
-                if (pending == null) {
-                    continue;
-                }
-            }
+            HubConnection c = connection;
             try {
-                webSocket.sendText(new String(pending, StandardCharsets.UTF_8), true)
-                        .toCompletableFuture().get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                remember(pending);
-                pending = null;
-                sent++;
+                c.writeText(batch, 0, batch.size());
+                for (byte[] json : batch) {
+                    remember(json);
+                }
+                sent += batch.size();
+                batch.clear();
             } catch (Exception e) {
                 if (!reportedOutage) {
                     LOG.warn("hub {}: connection lost ({}); reconnecting", uri, rootMessage(e));
                     reportedOutage = true;
                 }
+                // Some of the batch may have reached the hub: keep it as written, so that a
+                // hub saying how many it received gets exactly the rest again (disconnect).
+                failed = batch.size();
+                for (byte[] json : batch) {
+                    remember(json);
+                }
+                batch.clear();
                 disconnect();
             }
         }
-        int left = queue.size() + resend.size() + (pending == null ? 0 : 1);
+        int left = queue.size() + resend.size() + batch.size();
         if (left > 0) {
             unsent = left;
             LOG.warn("hub {}: closing with {} dumplings not sent (the hub was away or too slow)", uri, left);
         }
-        WebSocket ws = webSocket;
-        if (ws != null) {
+        HubConnection c = connection;
+        if (c != null) {
             try {
-                ws.sendClose(WebSocket.NORMAL_CLOSURE, "kitchen closing").toCompletableFuture()
-                        .get(1, TimeUnit.SECONDS);
+                c.writeClose(1000, "kitchen closing");
                 // Wait for the hub's answer before cutting the connection: closing a socket
                 // with its answer unread sends a reset, and the hub could lose what it has not
                 // read yet.
-                Listener l = listener;
-                if (l != null) {
-                    l.done.get(2, TimeUnit.SECONDS);
-                }
+                c.done.get(2, TimeUnit.SECONDS);
             } catch (Exception e) {
                 // Closing anyway.
             }
-            ws.abort();
+            c.abort();
         }
     }
 
-    private void connect() throws Exception {
-        Listener l = new Listener();
-        WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT);
-        if (token != null) {
-            builder.header("Authorization", "Bearer " + token);
+    /**
+     * Takes the next dumplings to write into {@link #batch}: those to resend first, else
+     * what is buffered, waiting a while for the first; at most {@value #BATCH_DUMPLINGS}
+     * dumplings and about {@value #BATCH_BYTES} bytes, so one failed write never needs
+     * more than the resend window.
+     *
+     * @return whether the batch has something
+     */
+    private boolean fillBatch() {
+        long bytes = 0;
+        while (!resend.isEmpty() && batch.size() < BATCH_DUMPLINGS && bytes < BATCH_BYTES) {
+            byte[] json = resend.pollFirst();
+            batch.add(json);
+            bytes += json.length;
+            resent++;
         }
-        WebSocket ws = builder.buildAsync(uri, l).get(CONNECT_TIMEOUT.toSeconds() + 1, TimeUnit.SECONDS);
-        ws.sendText(hello.get(), true).toCompletableFuture().get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        listener = l;
-        webSocket = ws;
+        if (batch.isEmpty()) {
+            byte[] first;
+            try {
+                first = queue.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                closing = true;
+                return false;
+            }
+            if (first == null) {
+                return false;
+            }
+            batch.add(first);
+            bytes += first.length;
+        }
+        // No waiting for more: what came in while the last write ran goes in this one, so
+        // batches grow with the load and an idle kitchen's dumpling leaves at once.
+        while (batch.size() < BATCH_DUMPLINGS && bytes < BATCH_BYTES) {
+            byte[] json = queue.poll();
+            if (json == null) {
+                break;
+            }
+            batch.add(json);
+            bytes += json.length;
+        }
+        return true;
+    }
+
+    private void connect() throws Exception {
+        HubConnection c = HubConnection.open(uri, token, CONNECT_TIMEOUT, WRITE_TIMEOUT);
+        try {
+            c.writeText(hello.get().getBytes(StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            c.abort();
+            throw e;
+        }
+        connection = c;
         connections++;
     }
 
@@ -316,37 +368,42 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     }
 
     private void disconnect() {
-        WebSocket ws = webSocket;
-        webSocket = null;
-        if (ws != null) {
-            ws.abort();
+        HubConnection c = connection;
+        connection = null;
+        if (c == null) {
+            return;
         }
-        Listener l = listener;
-        if (l != null && sentOnConnection > 0) {
-            // A failed write may come before the hub's close frame has been handed to us:
-            // give it a moment, to learn how many dumplings the hub received.
+        if (sentOnConnection > 0) {
+            // A failed write may come before the hub's close frame has been read: give it a
+            // moment, to learn how many dumplings the hub received.
             try {
-                l.done.get(1, TimeUnit.SECONDS);
+                c.done.get(1, TimeUnit.SECONDS);
             } catch (Exception e) {
-                // No close from the hub: nothing to resend.
+                // No close from the hub.
             }
         }
-        if (l != null) {
-            LOG.debug("hub {}: connection ended; {} dumplings written on it, the hub said it received {}", uri,
-                    sentOnConnection, l.received);
-        }
-        if (l != null && l.received >= 0 && l.received < sentOnConnection) {
-            // The hub stopped and said how many it got: queue the rest for the next connection,
-            // in their order, before anything not yet sent.
-            long missing = Math.min(sentOnConnection - l.received, recent.size());
-            java.util.Iterator<byte[]> newestFirst = recent.descendingIterator();
-            for (long i = 0; i < missing; i++) {
-                resend.addFirst(newestFirst.next());
-            }
-            LOG.info("hub {}: it stopped having received {} of {} dumplings; resending {}", uri, l.received,
+        c.abort();
+        long received = c.received;
+        LOG.debug("hub {}: connection ended; {} dumplings written on it, the hub said it received {}", uri,
+                sentOnConnection, received);
+        long missing = 0;
+        if (received >= 0 && received < sentOnConnection) {
+            // The hub stopped and said how many it got: queue the rest for the next
+            // connection, in their order, before anything not yet sent.
+            missing = Math.min(sentOnConnection - received, recent.size());
+            LOG.info("hub {}: it stopped having received {} of {} dumplings; resending {}", uri, received,
                     sentOnConnection, missing);
+        } else if (received < 0) {
+            // No word from the hub: the failed write is sent again (it may arrive twice).
+            missing = Math.min(failed, recent.size());
         }
-        listener = null;
+        // Those of the failed write that the hub did count were sent after all.
+        sent += Math.max(0, failed - missing);
+        java.util.Iterator<byte[]> newestFirst = recent.descendingIterator();
+        for (long i = 0; i < missing; i++) {
+            resend.addFirst(newestFirst.next());
+        }
+        failed = 0;
         recent.clear();
         recentBytes = 0;
         sentOnConnection = 0;
@@ -373,36 +430,19 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 
-    /** The hub sends nothing to kitchens; this only notices when it goes away. */
-    private static final class Listener implements WebSocket.Listener {
-        /** Per connection, so a late event of an old connection cannot affect a new one. */
-        volatile boolean closed;
-        /** Completes when the connection is closed by the hub or fails. */
-        final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-        /** What the hub said it received from this connection when it closed, or -1. */
-        volatile long received = -1;
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
-            LOG.debug("hub closed the connection: {} {}", statusCode, reason);
-            java.util.regex.Matcher m = reason == null ? null : RECEIVED.matcher(reason);
-            if (m != null && m.find()) {
-                try {
-                    received = Long.parseLong(m.group(1));
-                } catch (NumberFormatException e) {
-                    // Not a count we can use: resend nothing.
-                }
+    /**
+     * @param reason a close reason from the hub
+     * @return how many messages it says it received ({@code HubServer.KITCHEN_CLOSE_REASON}), or -1
+     */
+    static long receivedCount(String reason) {
+        java.util.regex.Matcher m = reason == null ? null : RECEIVED.matcher(reason);
+        if (m != null && m.find()) {
+            try {
+                return Long.parseLong(m.group(1));
+            } catch (NumberFormatException e) {
+                // Not a count we can use: resend nothing.
             }
-            closed = true;
-            done.complete(null);
-            return null;
         }
-
-        @Override
-        public void onError(WebSocket ws, Throwable error) {
-            LOG.debug("hub connection failed", error);
-            closed = true;
-            done.complete(null);
-        }
+        return -1;
     }
 }

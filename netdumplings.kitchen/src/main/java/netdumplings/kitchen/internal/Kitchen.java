@@ -524,7 +524,7 @@ public final class Kitchen implements AutoCloseable {
             }
             batch[size++] = packet;
             if (size == batch.length || live && System.nanoTime() - batchStart > MAX_BATCH_AGE_NANOS) {
-                flush();
+                handOn();
             }
             if (stopping) {
                 try {
@@ -562,7 +562,20 @@ public final class Kitchen implements AutoCloseable {
             }
         }
 
+        /**
+         * Hands on the batch being filled (if any) and wakes every chef that has batches it
+         * was not woken for: the capture's flush points (end of a live buffer or read
+         * timeout, a replay pause, the end) bound how long a batch waits.
+         */
         void flush() {
+            handOn();
+            for (ChefWorker w : workers) {
+                w.nudge();
+            }
+        }
+
+        /** Hands on the batch being filled, if any, to every chef. */
+        private void handOn() {
             if (size == 0) {
                 return;
             }

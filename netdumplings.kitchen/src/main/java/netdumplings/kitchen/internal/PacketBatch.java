@@ -9,7 +9,4 @@ package netdumplings.kitchen.internal;
  * @param size    how many packets are valid
  */
 record PacketBatch(CapturedPacket[] packets, int size) {
-
-    /** A batch of no packets, offered only to wake a worker up. */
-    static final PacketBatch WAKE_UP = new PacketBatch(new CapturedPacket[0], 0);
 }

@@ -136,6 +136,35 @@ class HubSenderTest {
     }
 
     @Test
+    void manyDumplingsQueuedAtOnceArriveInOrderAndWhole() throws Exception {
+        try (HubServer hub = new HubServer(HubSettings.ephemeral())) {
+            hub.start();
+            try (Eater eater = new Eater(hub.eaterPort())) {
+                await(() -> hub.statistics().eaterCount() == 1, "the eater");
+                HubSender sender = new HubSender("localhost:" + hub.kitchenPort(),
+                        () -> "{\"kitchen_name\": \"k\", \"interface\": \"all\", \"filter\": \"\", "
+                                + "\"chefs\": [], \"poke_interval\": 5.0}", 10_000);
+                // Queued before the sender starts: it writes them in batches of many frames,
+                // one of them big enough for a 64-bit frame length and 8-byte masking steps.
+                for (int i = 0; i < 3_000; i++) {
+                    sender.accept(dumpling(i));
+                }
+                byte[] big = DumplingJson.toJsonBytes(new Dumpling("TestChef", "k", 1.5, DumplingDriver.PACKET,
+                        "\u00e9".repeat(40_000)));
+                sender.accept(big);
+                sender.start();
+                await(() -> eater.dumplings.size() == 3_001, "3,001 dumplings, got " + eater.dumplings.size());
+                for (int i = 0; i < 3_000; i++) {
+                    assertEquals(i, ((Number) eater.dumplings.get(i).payload()).intValue());
+                }
+                assertEquals("\u00e9".repeat(40_000), eater.dumplings.get(3_000).payload());
+                assertEquals(3_001, sender.sent());
+                sender.close();
+            }
+        }
+    }
+
+    @Test
     void overflowIsCounted() {
         HubSender sender = new HubSender("localhost:1", () -> "{}", 2);
         // Not started: nothing drains the buffer.
