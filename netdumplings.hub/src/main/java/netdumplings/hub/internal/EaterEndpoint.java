@@ -1,8 +1,6 @@
 package netdumplings.hub.internal;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,7 +13,6 @@ import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.OpCode;
 
 import netdumplings.api.EaterHello;
-import netdumplings.api.InvalidDumplingException;
 import netdumplings.api.json.DumplingJson;
 
 /**
@@ -40,7 +37,6 @@ final class EaterEndpoint extends HubEndpoint {
     /** Whether this eater is waiting in the {@link EaterFlusher} (at most once). */
     private final AtomicBoolean flushRequested = new AtomicBoolean();
     private volatile EaterHello hello;
-    private volatile Map<String, Object> helloFields;
     /** Dumplings handed to Jetty and not yet written: +1 on send, -1 in the write callback. */
     private final AtomicInteger pending = new AtomicInteger();
     /** Their bytes, likewise. */
@@ -171,33 +167,18 @@ final class EaterEndpoint extends HubEndpoint {
         if (hello != null) {
             return true;
         }
-        try {
-            String json = decode(utf8Bytes);
-            EaterHello parsed = DumplingJson.eaterHelloFromJson(json);
-            Map<String, Object> fields = DumplingJson.objectFromJson(json);
-            if (!admit(fields)) {
-                return false;
-            }
-            helloFields = fields;
-            hello = parsed;
-        } catch (InvalidDumplingException | CharacterCodingException e) {
-            String why = e instanceof CharacterCodingException ? "text is not valid UTF-8" : e.getMessage();
-            hub.log().warn("eater at {}:{} sent an invalid hello, closing: {}", host(), port(), why);
-            close(SERVER_ERROR, "invalid eater hello: " + why);
+        EaterHello parsed = readHello(utf8Bytes, "eater", DumplingJson::eaterHelloFromJson);
+        if (parsed == null) {
             return false;
         }
+        hello = parsed;
         hub.eaterJoined(this);
         return true;
     }
 
     @Override
     protected boolean onBinary() {
-        if (hello == null) {
-            hub.log().warn("eater at {}:{} sent a binary hello, closing", host(), port());
-            close(SERVER_ERROR, "invalid eater hello: binary message");
-            return false;
-        }
-        return true;
+        return hello != null || refuseBinaryHello("eater");
     }
 
     @Override
@@ -216,11 +197,6 @@ final class EaterEndpoint extends HubEndpoint {
     /** @return the hello, or null before a valid one */
     EaterHello hello() {
         return hello;
-    }
-
-    /** @return the hello's fields as sent, or null before a valid one */
-    Map<String, Object> helloFields() {
-        return helloFields;
     }
 
     long dropped() {

@@ -9,7 +9,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
@@ -18,6 +20,9 @@ import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.OpCode;
 import org.eclipse.jetty.websocket.core.exception.MessageTooLargeException;
+
+import netdumplings.api.InvalidDumplingException;
+import netdumplings.api.json.DumplingJson;
 
 /**
  * One client connection (a kitchen or an eater), on Jetty's core WebSocket API: puts
@@ -48,6 +53,8 @@ abstract class HubEndpoint implements FrameHandler {
     /** The token this client must present (null: none), and whether it did at the upgrade. */
     private volatile String expectedToken;
     private volatile boolean tokenAccepted = true;
+    /** The hello as the client sent it (its token removed), shown unchanged in the hub's status. */
+    private volatile Map<String, Object> helloFields;
 
     HubEndpoint(HubServer hub, int maxMessageBytes) {
         this.hub = requireNonNull(hub, "hub");
@@ -223,7 +230,7 @@ abstract class HubEndpoint implements FrameHandler {
      * @param helloFields the hello as sent; its {@code token} is removed
      * @return whether to admit the client; if not it is being closed with 1008 "unauthorized"
      */
-    protected final boolean admit(java.util.Map<String, Object> helloFields) {
+    protected final boolean admit(Map<String, Object> helloFields) {
         Object token = helloFields.remove("token");
         if (tokenAccepted || (token instanceof String t && HubSecurity.tokenMatches(expectedToken, t))) {
             return true;
@@ -231,6 +238,56 @@ abstract class HubEndpoint implements FrameHandler {
         hub.log().warn("client at {}:{} presented no valid token, closing", host, port);
         close(POLICY_VIOLATION, "unauthorized");
         return false;
+    }
+
+    /**
+     * Reads the client's first message as its hello: strict UTF-8, parsed by {@code parser},
+     * then {@linkplain #admit admitted}; its fields are kept for {@link #helloFields()}. An
+     * invalid hello closes the connection with 1011, a refused token with 1008.
+     *
+     * @param utf8Bytes the message
+     * @param role      {@code "kitchen"} or {@code "eater"}, for the log and the close reason
+     * @param parser    the hello's parser, throwing {@link InvalidDumplingException} if it is none
+     * @return the hello, or null if the connection is being closed
+     */
+    protected final <H> H readHello(byte[] utf8Bytes, String role, Function<String, H> parser) {
+        try {
+            String json = decode(utf8Bytes);
+            H parsed = parser.apply(json);
+            Map<String, Object> fields = DumplingJson.objectFromJson(json);
+            if (!admit(fields)) {
+                return null;
+            }
+            helloFields = fields;
+            return parsed;
+        } catch (InvalidDumplingException | CharacterCodingException e) {
+            String why = whyInvalid(e);
+            hub.log().warn("{} at {}:{} sent an invalid hello, closing: {}", role, host, port, why);
+            close(SERVER_ERROR, "invalid " + role + " hello: " + why);
+            return null;
+        }
+    }
+
+    /**
+     * Closes the connection with 1011 because a binary message came where the hello should.
+     *
+     * @param role {@code "kitchen"} or {@code "eater"}, for the log and the close reason
+     * @return false: read no more
+     */
+    protected final boolean refuseBinaryHello(String role) {
+        hub.log().warn("{} at {}:{} sent a binary hello, closing", role, host, port);
+        close(SERVER_ERROR, "invalid " + role + " hello: binary message");
+        return false;
+    }
+
+    /** @return why a text message was refused, for the log and the close reason */
+    static String whyInvalid(Exception e) {
+        return e instanceof CharacterCodingException ? "text is not valid UTF-8" : e.getMessage();
+    }
+
+    /** @return the hello's fields as sent (without its token), or null before a valid hello */
+    final Map<String, Object> helloFields() {
+        return helloFields;
     }
 
     /** @return whether the connection is closed, or closing has begun being reported */

@@ -2,7 +2,6 @@ package netdumplings.hub.internal;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.eclipse.jetty.websocket.core.CloseStatus;
@@ -20,8 +19,6 @@ import netdumplings.api.json.DumplingJson;
 final class KitchenEndpoint extends HubEndpoint {
 
     private volatile KitchenHello hello;
-    /** The hello as the kitchen sent it, shown unchanged in the hub's status. */
-    private volatile Map<String, Object> helloFields;
     private final LongAdder dumplingsIn = new LongAdder();
     private final LongAdder invalidFrames = new LongAdder();
 
@@ -45,7 +42,7 @@ final class KitchenEndpoint extends HubEndpoint {
             DumplingJson.chefOf(json);
         } catch (InvalidDumplingException | CharacterCodingException e) {
             invalidFrames.increment();
-            hub.invalidFrame(this, e instanceof CharacterCodingException ? "text is not valid UTF-8" : e.getMessage());
+            hub.invalidFrame(this, whyInvalid(e));
             return true;
         }
         dumplingsIn.increment();
@@ -54,21 +51,11 @@ final class KitchenEndpoint extends HubEndpoint {
     }
 
     private boolean onHello(byte[] utf8Bytes) {
-        try {
-            String json = decode(utf8Bytes);
-            KitchenHello parsed = DumplingJson.kitchenHelloFromJson(json);
-            Map<String, Object> fields = DumplingJson.objectFromJson(json);
-            if (!admit(fields)) {
-                return false;
-            }
-            helloFields = fields;
-            hello = parsed;
-        } catch (InvalidDumplingException | CharacterCodingException e) {
-            String why = e instanceof CharacterCodingException ? "text is not valid UTF-8" : e.getMessage();
-            hub.log().warn("kitchen at {}:{} sent an invalid hello, closing: {}", host(), port(), why);
-            close(SERVER_ERROR, "invalid kitchen hello: " + why);
+        KitchenHello parsed = readHello(utf8Bytes, "kitchen", DumplingJson::kitchenHelloFromJson);
+        if (parsed == null) {
             return false;
         }
+        hello = parsed;
         hub.kitchenJoined(this);
         return true;
     }
@@ -76,9 +63,7 @@ final class KitchenEndpoint extends HubEndpoint {
     @Override
     protected boolean onBinary() {
         if (hello == null) {
-            hub.log().warn("kitchen at {}:{} sent a binary hello, closing", host(), port());
-            close(SERVER_ERROR, "invalid kitchen hello: binary message");
-            return false;
+            return refuseBinaryHello("kitchen");
         }
         invalidFrames.increment();
         hub.binaryFrame(this);
@@ -100,11 +85,6 @@ final class KitchenEndpoint extends HubEndpoint {
     /** @return the hello, or null before a valid one */
     KitchenHello hello() {
         return hello;
-    }
-
-    /** @return the hello's fields as sent, or null before a valid one */
-    Map<String, Object> helloFields() {
-        return helloFields;
     }
 
     /** @return messages received after the hello: dumplings, invalid and binary ones */
