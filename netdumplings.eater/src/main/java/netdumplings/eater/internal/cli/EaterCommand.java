@@ -13,18 +13,43 @@ import netdumplings.eater.EaterState;
 import netdumplings.eater.EaterStateChange;
 import netdumplings.eater.HubConnectionException;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
- * What the command-line eaters share: where they print, picocli set-up with one-line
- * errors and exit code 2 for bad usage, one-line connection notices on stderr, and a
- * way to stop them from another thread (Ctrl-C, tests).
+ * What the command-line eaters share: where they print, the options every one has
+ * ({@code --hub}, {@code --color}, {@code --help}, {@code --version}), picocli set-up with
+ * one-line errors and exit code 2 for bad usage, one-line connection notices on stderr,
+ * and a way to stop them from another thread (Ctrl-C, tests).
+ * <p>
+ * picocli merges these {@code @Command} attributes into each tool's own.
  */
+@Command(sortOptions = false, usageHelpAutoWidth = true, versionProvider = Versions.class)
 abstract class EaterCommand implements Callable<Integer> {
 
     /** Exit code for a bad command line, as picocli and click use. */
     static final int EXIT_USAGE = 2;
     /** Exit code when the hub cannot be reached or goes away before the work is done. */
     static final int EXIT_FAILURE = 1;
+
+    /*
+     * picocli lists a superclass's options first; the tools declare theirs with
+     * sortOptions = false, so --color, --help and --version get an order that puts them
+     * after the tool's own options (which keep the default order), as the original lists them.
+     */
+    @Option(names = {"-h", "--hub"}, paramLabel = "HOST:PORT", defaultValue = "localhost:11348",
+            description = "Address where nd-hub is sending dumplings from. Default: ${DEFAULT-VALUE}.")
+    String hub;
+
+    @Option(names = "--color", negatable = true, defaultValue = "true", fallbackValue = "true", order = 1000,
+            description = "Print color output. Default: on.")
+    boolean color;
+
+    @Option(names = "--help", usageHelp = true, order = 1001, description = "Show this message and exit.")
+    boolean help;
+
+    @Option(names = "--version", versionHelp = true, order = 1002, description = "Show the version and exit.")
+    boolean version;
 
     final PrintStream out;
     final PrintStream err;

@@ -15,30 +15,15 @@ import picocli.CommandLine.Option;
  * payload as sorted, indented JSON and exits 0. Does not reconnect: a hub that cannot
  * be reached, or goes away first, is one line on stderr and exit code 1.
  */
-@Command(name = "nd-hubdetails", sortOptions = false, usageHelpAutoWidth = true,
-        versionProvider = Versions.class,
+@Command(name = "nd-hubdetails",
         description = {"A dumpling eater.", "",
             "Connects to nd-hub (the dumpling hub) and waits for a single SystemStatus dumpling which it "
                     + "displays the full contents of and then exits."})
 public final class NdHubDetails extends EaterCommand {
 
-    @Option(names = {"-h", "--hub"}, paramLabel = "HOST:PORT", defaultValue = "localhost:11348",
-            description = "Address where nd-hub is sending dumplings from. Default: ${DEFAULT-VALUE}.")
-    String hub;
-
     @Option(names = {"-n", "--eater-name"}, paramLabel = "EATER_NAME", defaultValue = "detailseater",
             description = "Dumpling eater name for this tool when connecting to nd-hub. Default: ${DEFAULT-VALUE}.")
     String eaterName;
-
-    @Option(names = "--color", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Print color output. Default: on.")
-    boolean color;
-
-    @Option(names = "--help", usageHelp = true, description = "Show this message and exit.")
-    boolean help;
-
-    @Option(names = "--version", versionHelp = true, description = "Show the version and exit.")
-    boolean version;
 
     private volatile boolean printed;
 

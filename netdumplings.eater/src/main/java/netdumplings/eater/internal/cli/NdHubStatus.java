@@ -17,30 +17,15 @@ import picocli.CommandLine.Option;
  * {@code uptime: HH:MM:SS  dumplings in: N  out: N  kitchens: N  eaters: N}, rewritten in
  * place on a terminal, one line each otherwise. Reconnects when the hub goes away.
  */
-@Command(name = "nd-hubstatus", sortOptions = false, usageHelpAutoWidth = true,
-        versionProvider = Versions.class,
+@Command(name = "nd-hubstatus",
         description = {"A dumpling eater.", "",
             "Connects to nd-hub (the dumpling hub) and continually prints summary status information "
                     + "from any SystemStatusChef dumplings."})
 public final class NdHubStatus extends EaterCommand {
 
-    @Option(names = {"-h", "--hub"}, paramLabel = "HOST:PORT", defaultValue = "localhost:11348",
-            description = "Address where nd-hub is sending dumplings from. Default: ${DEFAULT-VALUE}.")
-    String hub;
-
     @Option(names = {"-n", "--eater-name"}, paramLabel = "EATER_NAME", defaultValue = "statuseater",
             description = "Dumpling eater name for this tool when connecting to nd-hub. Default: ${DEFAULT-VALUE}.")
     String eaterName;
-
-    @Option(names = "--color", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Print color output. Default: on.")
-    boolean color;
-
-    @Option(names = "--help", usageHelp = true, description = "Show this message and exit.")
-    boolean help;
-
-    @Option(names = "--version", versionHelp = true, description = "Show the version and exit.")
-    boolean version;
 
     /** Length of the last line written in place, to blank out what a shorter one leaves. */
     private int lastLength;

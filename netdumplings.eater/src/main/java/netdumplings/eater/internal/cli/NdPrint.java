@@ -18,18 +18,13 @@ import picocli.CommandLine.Option;
  * a header {@code <local ISO time> [packet  ] <Chef> from <kitchen>}, then the payload as
  * sorted JSON indented by four spaces, between blank lines.
  */
-@Command(name = "nd-print", sortOptions = false, usageHelpAutoWidth = true,
-        versionProvider = Versions.class,
+@Command(name = "nd-print",
         description = {"A dumpling eater.", "",
             "Connects to nd-hub (the dumpling hub) and prints information on all received dumplings."})
 public final class NdPrint extends EaterCommand {
 
     static final String BOLD = "\u001b[1m";
     static final String RESET = "\u001b[0m";
-
-    @Option(names = {"-h", "--hub"}, paramLabel = "HOST:PORT", defaultValue = "localhost:11348",
-            description = "Address where nd-hub is sending dumplings from. Default: ${DEFAULT-VALUE}.")
-    String hub;
 
     @Option(names = {"-c", "--chef"}, paramLabel = "CHEF_NAME",
             description = "Restrict dumplings to those made by this chef. Multiple can be specified. "
@@ -56,16 +51,6 @@ public final class NdPrint extends EaterCommand {
     @Option(names = "--payload", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Print dumpling payload. Default: on.")
     boolean payload;
-
-    @Option(names = "--color", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Print color output. Default: on.")
-    boolean color;
-
-    @Option(names = "--help", usageHelp = true, description = "Show this message and exit.")
-    boolean help;
-
-    @Option(names = "--version", versionHelp = true, description = "Show the version and exit.")
-    boolean version;
 
     /**
      * @param out      where dumplings are printed
