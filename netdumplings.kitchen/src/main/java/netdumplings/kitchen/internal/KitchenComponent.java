@@ -65,6 +65,8 @@ public class KitchenComponent {
     static final String SAMPLE_RESOURCE = "sample-many-protocols.pcap";
     /** Longest pause honoured when replaying the sample. */
     static final Duration SAMPLE_MAX_GAP = Duration.ofSeconds(1);
+    /** How long a new kitchen waits for a chef before it says it has none. */
+    static final Duration NO_CHEF_GRACE = Duration.ofSeconds(5);
 
     private static final Logger LOG = LoggerFactory.getLogger(KitchenComponent.class);
 
@@ -113,6 +115,40 @@ public class KitchenComponent {
             startKitchen();
         }
         registration = context.registerService(KitchenManagement.class, management, registrationProperties());
+        watchForChefs();
+    }
+
+    /**
+     * The original nd-sniff exits with an error when no chef is found. Chefs are services
+     * that may arrive after the kitchen (bundles in deploy/), so after a grace period a
+     * kitchen cooking for nobody says so: a warning, or under a launcher, the exit.
+     */
+    private void watchForChefs() {
+        Thread watch = new Thread(() -> {
+            try {
+                Thread.sleep(NO_CHEF_GRACE.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (this) {
+                if (kitchen == null || !fedChefBundles().isEmpty()) {
+                    return;
+                }
+                String message = "no chef found (chefs: " + describe(config.chefs()) + ", chef modules: "
+                        + describe(config.chef__modules()) + "); nd-sniff --chef-list lists them";
+                if (exitOnFailure) {
+                    failed(message);
+                } else {
+                    LOG.warn("kitchen {}: {}", config.kitchen__name(), message);
+                }
+            }
+        }, "nd-kitchen-chef-watch");
+        watch.setDaemon(true);
+        watch.start();
+    }
+
+    private static String describe(String[] values) {
+        return values == null || values.length == 0 ? "all" : String.join(", ", values);
     }
 
     /**
