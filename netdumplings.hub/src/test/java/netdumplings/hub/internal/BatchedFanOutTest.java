@@ -9,13 +9,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Dumplings go to eaters batched and are flushed by {@link EaterFlusher}: a flood sent in
@@ -28,29 +26,17 @@ class BatchedFanOutTest {
     private static final int EATERS = 4;
     private static final int DUMPLINGS = 20_000;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final HubFixture hubs = new HubFixture();
     private HubServer hub;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
-    }
 
     @Test
     void floodArrivesCompleteAndInOrderAtEveryEater() throws Exception {
         // Queues that never drop: this test is about completeness and order.
-        hub = new HubServer(HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1))
-                .withEaterQueueLimit(1_000_000).withEaterQueueBytes(1L << 30));
-        hub.start();
+        hub = hubs.start(HubFixture.quiet().withEaterQueueLimit(1_000_000).withEaterQueueBytes(1L << 30));
         List<WebSocketTestClient> eaters = new ArrayList<>();
         for (int i = 0; i < EATERS; i++) {
-            WebSocketTestClient eater = WebSocketTestClient.connect(hub.eaterPort());
-            toClose.add(eater);
+            WebSocketTestClient eater = hubs.client(hub.eaterPort());
             eater.send("{\"eater_name\": \"e" + i + "\"}");
             eaters.add(eater);
         }
@@ -59,7 +45,7 @@ class BatchedFanOutTest {
             upgrade(kitchen, out);
             out.write(maskedTextFrame("{\"kitchen_name\": \"flood\"}"));
             out.flush();
-            awaitStatistics(s -> s.kitchenCount() == 1 && s.eaterCount() == EATERS);
+            hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == EATERS, 10);
 
             // All in a few big writes: the hub reads many dumplings per read.
             for (int i = 0; i < DUMPLINGS; i++) {
@@ -78,7 +64,7 @@ class BatchedFanOutTest {
                     }
                 }
             }
-            HubStatistics stats = awaitStatistics(s -> s.dumplingsOut() == (long) DUMPLINGS * EATERS);
+            HubStatistics stats = hubs.await(s -> s.dumplingsOut() == (long) DUMPLINGS * EATERS, 10);
             assertEquals(DUMPLINGS, stats.dumplingsIn());
             assertEquals(0, stats.eaterDrops());
             for (WebSocketTestClient eater : eaters) {
@@ -89,15 +75,12 @@ class BatchedFanOutTest {
 
     @Test
     void loneDumplingAfterQuietSpellIsFlushedAtOnce() throws Exception {
-        hub = new HubServer(HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1)));
-        hub.start();
-        WebSocketTestClient eater = WebSocketTestClient.connect(hub.eaterPort());
-        toClose.add(eater);
+        hub = hubs.start(HubFixture.quiet());
+        WebSocketTestClient eater = hubs.client(hub.eaterPort());
         eater.send("{\"eater_name\": \"e\"}");
-        WebSocketTestClient kitchen = WebSocketTestClient.connect(hub.kitchenPort());
-        toClose.add(kitchen);
+        WebSocketTestClient kitchen = hubs.client(hub.kitchenPort());
         kitchen.send("{\"kitchen_name\": \"k\"}");
-        awaitStatistics(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
+        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1, 10);
         for (int i = 0; i < 3; i++) {
             // The flusher has gone idle in between: each dumpling must wake it.
             Thread.sleep(50);
@@ -111,20 +94,6 @@ class BatchedFanOutTest {
         String filler = i % 1000 == 999 ? "x".repeat(10_000) : "ü".repeat(i % 50);
         return "{\"metadata\": {\"chef\": \"FloodChef\", \"kitchen\": \"flood\"}, \"payload\": {\"seq\": " + i
                 + ", \"filler\": \"" + filler + "\"}}";
-    }
-
-    private HubStatistics awaitStatistics(java.util.function.Predicate<HubStatistics> condition)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        HubStatistics stats = hub.statistics();
-        while (!condition.test(stats)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 10 s; statistics: " + stats);
-            }
-            Thread.sleep(10);
-            stats = hub.statistics();
-        }
-        return stats;
     }
 
     private static void upgrade(Socket socket, OutputStream out) throws Exception {

@@ -18,30 +18,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The dashboard over plain HTTP on a real hub, beside WebSocket eaters on the same port. */
 class DashboardHandlerTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final HubFixture hubs = new HubFixture();
     private HubServer hub;
 
     @BeforeEach
     void startHub() {
-        hub = new HubServer(HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1)));
-        hub.start();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        hub.close();
+        hub = hubs.start(HubFixture.quiet());
     }
 
     private HttpResponse<byte[]> send(int port, String method, String path, String... headers) throws Exception {
@@ -163,21 +155,14 @@ class DashboardHandlerTest {
     @Test
     void eatersStillConnectOnTheSamePortAnyPath() throws Exception {
         assertEquals(200, get("/").statusCode());
-        WebSocketTestClient eater = WebSocketTestClient.connect("ws://localhost:" + hub.eaterPort() + "/");
-        toClose.add(eater);
+        WebSocketTestClient eater = hubs.client(hub.eaterPort());
         eater.send("{\"eater_name\": \"dashboard\"}");
-        WebSocketTestClient other = WebSocketTestClient.connect("ws://localhost:" + hub.eaterPort() + "/any/path");
-        toClose.add(other);
+        WebSocketTestClient other = hubs.closeLater(WebSocketTestClient.connect("ws://localhost:" + hub.eaterPort() + "/any/path"));
         other.send("{\"eater_name\": \"other\"}");
-        WebSocketTestClient kitchen = WebSocketTestClient.connect(hub.kitchenPort());
-        toClose.add(kitchen);
+        WebSocketTestClient kitchen = hubs.client(hub.kitchenPort());
         kitchen.send("{\"kitchen_name\": \"k\", \"interface\": \"lo\", \"filter\": \"\", \"chefs\": [], "
                 + "\"poke_interval\": 5.0}");
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (hub.statistics().eaters().size() < 2 || hub.statistics().kitchens().isEmpty()) {
-            assertTrue(System.nanoTime() < deadline, "clients did not join");
-            Thread.sleep(10);
-        }
+        hubs.await(s -> s.eaters().size() >= 2 && !s.kitchens().isEmpty()); // the clients joined
         String dumpling = "{\"metadata\": {\"chef\": \"C\", \"kitchen\": \"k\", \"creation_time\": 1.5, "
                 + "\"driver\": \"packet\"}, \"payload\": \"x\"}";
         kitchen.send(dumpling);

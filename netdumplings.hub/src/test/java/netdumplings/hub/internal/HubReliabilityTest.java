@@ -18,10 +18,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,34 +32,9 @@ class HubReliabilityTest {
     private static final String KITCHEN_HELLO = "{\"kitchen_name\": \"k\", \"interface\": \"lo\", \"filter\": \"\", "
             + "\"chefs\": [], \"poke_interval\": 5.0}";
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final HubFixture hubs = new HubFixture();
     private HubServer hub;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
-    }
-
-    private WebSocketTestClient client(int port, boolean reading) throws Exception {
-        WebSocketTestClient c = WebSocketTestClient.connect("ws://localhost:" + port + "/", reading);
-        toClose.add(c);
-        return c;
-    }
-
-    private HubStatistics await(Predicate<HubStatistics> condition, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        HubStatistics s;
-        while (!condition.test(s = hub.statistics())) {
-            assertTrue(System.nanoTime() < deadline, "condition not met; statistics: " + s);
-            Thread.sleep(10);
-        }
-        return s;
-    }
 
     private static String dumpling(int i, int padding) {
         return "{\"metadata\": {\"chef\": \"C\"}, \"payload\": {\"i\": " + i + ", \"pad\": \"" + "x".repeat(padding)
@@ -73,7 +47,7 @@ class HubReliabilityTest {
         // A small receive window (set before connecting), so the hub's writes back up quickly.
         socket.setReceiveBufferSize(4096);
         socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
-        toClose.add(socket);
+        hubs.closeLater(socket);
         OutputStream out = socket.getOutputStream();
         String key = Base64.getEncoder().encodeToString(new byte[16]);
         out.write(("GET / HTTP/1.1\r\nHost: localhost:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -100,15 +74,14 @@ class HubReliabilityTest {
 
     @Test
     void eaterThatNeverReadsIsBoundedCountedThenClosedWhileOthersGetEverything() throws Exception {
-        hub = new HubServer(HubSettings.ephemeral().withStatusInterval(Duration.ofMillis(100)).withEaterQueueLimit(1000)
+        hub = hubs.start(HubSettings.ephemeral().withStatusInterval(Duration.ofMillis(100)).withEaterQueueLimit(1000)
                 .withEaterQueueBytes(256 * 1024).withEaterStallTimeout(Duration.ofSeconds(2)));
-        hub.start();
-        WebSocketTestClient kitchen = client(hub.kitchenPort(), true);
+        WebSocketTestClient kitchen = hubs.client(hub.kitchenPort());
         kitchen.send(KITCHEN_HELLO);
-        WebSocketTestClient good = client(hub.eaterPort(), true);
+        WebSocketTestClient good = hubs.client(hub.eaterPort());
         good.send("{\"eater_name\": \"good\"}");
         neverReadingEater(hub.eaterPort());
-        await(s -> s.kitchenCount() == 1 && s.eaterCount() == 2, 5);
+        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 2, 5);
 
         // 20 MiB in all for the stuck eater: far more than its 256 KiB queue and the socket buffers.
         int count = 2000;
@@ -151,7 +124,7 @@ class HubReliabilityTest {
         }
 
         // Stalled beyond 2 s: closed, and its drops stay counted.
-        HubStatistics after = await(s -> s.eaterCount() == 1, 10);
+        HubStatistics after = hubs.await(s -> s.eaterCount() == 1, 10);
         assertEquals("good", after.eaters().get(0).name());
         assertTrue(after.eaterDrops() >= stuck.dropped());
         kitchen.send(dumpling(-1, 1));
@@ -160,14 +133,12 @@ class HubReliabilityTest {
 
     @Test
     void slowButReadingEaterIsNotClosed() throws Exception {
-        hub = new HubServer(HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1))
-                .withEaterStallTimeout(Duration.ofMillis(300)));
-        hub.start();
-        WebSocketTestClient kitchen = client(hub.kitchenPort(), true);
+        hub = hubs.start(HubFixture.quiet().withEaterStallTimeout(Duration.ofMillis(300)));
+        WebSocketTestClient kitchen = hubs.client(hub.kitchenPort());
         kitchen.send(KITCHEN_HELLO);
-        WebSocketTestClient eater = client(hub.eaterPort(), true);
+        WebSocketTestClient eater = hubs.client(hub.eaterPort());
         eater.send("{\"eater_name\": \"idle\"}");
-        await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1, 5);
+        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1, 5);
         // Idle for longer than the stall timeout: nothing waits for it, so it is not stalled.
         Thread.sleep(1000);
         kitchen.send(dumpling(7, 1));
@@ -177,22 +148,19 @@ class HubReliabilityTest {
 
     @Test
     void helloTimeoutComesFromTheSettings() throws Exception {
-        hub = new HubServer(HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1))
-                .withHelloTimeout(Duration.ofMillis(300)));
-        hub.start();
-        WebSocketTestClient mute = client(hub.eaterPort(), true);
+        hub = hubs.start(HubFixture.quiet().withHelloTimeout(Duration.ofMillis(300)));
+        WebSocketTestClient mute = hubs.client(hub.eaterPort());
         assertEquals(1011, mute.awaitCloseCode());
     }
 
     @Test
     void thousandClientsComingAndGoingDoNotDisturbTheFlow() throws Exception {
-        hub = new HubServer(HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1)));
-        hub.start();
-        WebSocketTestClient kitchen = client(hub.kitchenPort(), true);
+        hub = hubs.start(HubFixture.quiet());
+        WebSocketTestClient kitchen = hubs.client(hub.kitchenPort());
         kitchen.send(KITCHEN_HELLO);
-        WebSocketTestClient eater = client(hub.eaterPort(), true);
+        WebSocketTestClient eater = hubs.client(hub.eaterPort());
         eater.send("{\"eater_name\": \"steady\"}");
-        await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1, 5);
+        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1, 5);
 
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<?>> churn = new ArrayList<>();
@@ -227,7 +195,7 @@ class HubReliabilityTest {
         }
         assertTrue(sent > 0);
         // Every churning client is gone; the steady pair is still there and still works.
-        await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1, 20);
+        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1, 20);
         kitchen.send(dumpling(-1, 1));
         assertEquals(-1, JSON.readTree(eater.nextDumpling()).at("/payload/i").asInt());
         assertTrue(kitchen.isOpen() && eater.isOpen());
@@ -235,18 +203,17 @@ class HubReliabilityTest {
 
     @Test
     void gracefulStopClosesKitchensFirstAndSaysHowManyTheyDelivered() throws Exception {
-        hub = new HubServer(HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1)));
-        hub.start();
-        WebSocketTestClient kitchen = client(hub.kitchenPort(), true);
+        hub = hubs.start(HubFixture.quiet());
+        WebSocketTestClient kitchen = hubs.client(hub.kitchenPort());
         kitchen.send(KITCHEN_HELLO);
-        WebSocketTestClient eater = client(hub.eaterPort(), true);
+        WebSocketTestClient eater = hubs.client(hub.eaterPort());
         eater.send("{\"eater_name\": \"e\"}");
-        await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1, 5);
+        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1, 5);
         for (int i = 0; i < 300; i++) {
             kitchen.send(dumpling(i, 100));
         }
         kitchen.send("not a dumpling");
-        await(s -> s.dumplingsIn() == 300 && s.invalidFrames() == 1, 5);
+        hubs.await(s -> s.dumplingsIn() == 300 && s.invalidFrames() == 1, 5);
 
         hub.close();
 

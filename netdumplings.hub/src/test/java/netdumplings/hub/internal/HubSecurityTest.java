@@ -12,17 +12,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Issue 6, security: tokens, TLS, Origin allow-list, connection limit, localhost by default. */
 class HubSecurityTest {
@@ -32,22 +30,12 @@ class HubSecurityTest {
     private static final String DUMPLING = "{\"metadata\": {\"chef\": \"C\"}, \"payload\": 1}";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final HubFixture hubs = new HubFixture();
     private HubServer hub;
 
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
-    }
-
     private void start(HubSettings settings) {
-        hub = new HubServer(settings.withStatusInterval(Duration.ofHours(1)));
-        hub.start();
+        hub = hubs.start(settings.withStatusInterval(Duration.ofHours(1)));
     }
 
     private WebSocketTestClient connect(String uri, Map<String, String> headers) throws Exception {
@@ -55,9 +43,7 @@ class HubSecurityTest {
     }
 
     private WebSocketTestClient connect(HttpClient http, String uri, Map<String, String> headers) throws Exception {
-        WebSocketTestClient c = WebSocketTestClient.connect(http, uri, headers);
-        toClose.add(c);
-        return c;
+        return hubs.closeLater(WebSocketTestClient.connect(http, uri, headers));
     }
 
     private String kitchenUri() {
@@ -66,14 +52,6 @@ class HubSecurityTest {
 
     private String eaterUri() {
         return "ws://localhost:" + hub.eaterPort() + "/";
-    }
-
-    private void await(Predicate<HubStatistics> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.test(hub.statistics())) {
-            assertTrue(System.nanoTime() < deadline, "condition not met; statistics: " + hub.statistics());
-            Thread.sleep(10);
-        }
     }
 
     @Test
@@ -99,7 +77,7 @@ class HubSecurityTest {
         query.send(KITCHEN_HELLO);
         WebSocketTestClient inHello = connect(kitchenUri(), Map.of());
         inHello.send(KITCHEN_HELLO.replace("{", "{\"token\": \"k-secret\", "));
-        await(s -> s.kitchenCount() == 3 && s.eaterCount() == 1);
+        hubs.await(s -> s.kitchenCount() == 3 && s.eaterCount() == 1);
         bearer.send(DUMPLING);
         assertEquals(DUMPLING, eater.next());
         String status = String.valueOf(hub.statusPayload());
@@ -116,7 +94,7 @@ class HubSecurityTest {
         ok.send("{\"eater_name\": \"e\"}");
         WebSocketTestClient kitchen = connect(kitchenUri(), Map.of()); // no kitchen token configured
         kitchen.send(KITCHEN_HELLO);
-        await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
+        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
         kitchen.send(DUMPLING);
         assertEquals(DUMPLING, ok.next());
         assertEquals("e", hub.statistics().eaters().get(0).name());
@@ -158,7 +136,7 @@ class HubSecurityTest {
         eater.send("{\"eater_name\": \"e\"}");
         WebSocketTestClient kitchen = connect(https, "wss://localhost:" + hub.kitchenPort() + "/", Map.of());
         kitchen.send(KITCHEN_HELLO);
-        await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
+        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
         kitchen.send(DUMPLING);
         assertEquals(DUMPLING, eater.next());
 
@@ -179,7 +157,7 @@ class HubSecurityTest {
         // The dashboard's page, served from the eater port, connects back to it.
         connect(eaterUri(), Map.of("Origin", "http://localhost:" + hub.eaterPort())).send("{\"eater_name\": \"self\"}");
         connect(eaterUri(), Map.of()).send("{\"eater_name\": \"no-browser\"}");
-        await(s -> s.eaterCount() == 3);
+        hubs.await(s -> s.eaterCount() == 3);
     }
 
     @Test
@@ -189,16 +167,16 @@ class HubSecurityTest {
         a.send("{\"eater_name\": \"a\"}");
         WebSocketTestClient b = connect(kitchenUri(), Map.of());
         b.send(KITCHEN_HELLO);
-        await(s -> s.eaterCount() == 1 && s.kitchenCount() == 1);
+        hubs.await(s -> s.eaterCount() == 1 && s.kitchenCount() == 1);
         WebSocketHandshakeException refused = assertThrows(WebSocketHandshakeException.class,
                 () -> connect(eaterUri(), Map.of()));
         assertEquals(503, refused.getResponse().statusCode());
         assertTrue(hub.refusedUpgrades() >= 1);
 
         a.close();
-        await(s -> s.eaterCount() == 0);
+        hubs.await(s -> s.eaterCount() == 0);
         connect(eaterUri(), Map.of()).send("{\"eater_name\": \"c\"}");
-        await(s -> s.eaterCount() == 1);
+        hubs.await(s -> s.eaterCount() == 1);
     }
 
     @Test

@@ -12,10 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,59 +30,29 @@ class HubServerTest {
             + "\"creation_time\":1795313383.8166428,  \"driver\":\"packet\"},\n\t\"payload\": [\"😀\", 1.50, "
             + "\"\\u00e9\\n\", {\"b\":2,\"a\":1}] }";
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    final HubFixture hubs = new HubFixture();
     private HubServer hub;
 
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-        if (hub != null) {
-            hub.close();
-        }
-    }
-
     private HubServer start(HubSettings settings) {
-        hub = new HubServer(settings);
-        hub.start();
-        return hub;
+        return hub = hubs.start(settings);
     }
 
     /** A hub whose status dumplings do not get in the way. */
     private HubServer startQuiet() {
-        return start(HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1)));
-    }
-
-    private WebSocketTestClient client(int port) throws Exception {
-        WebSocketTestClient client = WebSocketTestClient.connect(port);
-        toClose.add(client);
-        return client;
+        return start(HubFixture.quiet());
     }
 
     private WebSocketTestClient kitchen() throws Exception {
-        WebSocketTestClient kitchen = client(hub.kitchenPort());
+        WebSocketTestClient kitchen = hubs.client(hub.kitchenPort());
         kitchen.send(KITCHEN_HELLO);
         return kitchen;
     }
 
     private WebSocketTestClient eater(String name) throws Exception {
-        WebSocketTestClient eater = client(hub.eaterPort());
+        WebSocketTestClient eater = hubs.client(hub.eaterPort());
         eater.send("{\"eater_name\": \"" + name + "\"}");
         return eater;
-    }
-
-    private HubStatistics awaitStatistics(Predicate<HubStatistics> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        HubStatistics stats = hub.statistics();
-        while (!condition.test(stats)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 5 s; statistics: " + stats);
-            }
-            Thread.sleep(10);
-            stats = hub.statistics();
-        }
-        return stats;
     }
 
     @Test
@@ -92,7 +61,7 @@ class HubServerTest {
         kitchen();
         eater("first");
         eater("second");
-        HubStatistics stats = awaitStatistics(s -> s.kitchenCount() == 1 && s.eaterCount() == 2);
+        HubStatistics stats = hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 2);
         assertEquals("test_kitchen", stats.kitchens().get(0).name());
         assertEquals(List.of("first", "second"), stats.eaters().stream().map(HubStatistics.EaterStatistics::name).toList());
         assertEquals("127.0.0.1", stats.eaters().get(0).host());
@@ -104,13 +73,13 @@ class HubServerTest {
         WebSocketTestClient kitchen = kitchen();
         WebSocketTestClient one = eater("one");
         WebSocketTestClient two = eater("two");
-        awaitStatistics(s -> s.kitchenCount() == 1 && s.eaterCount() == 2);
+        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 2);
 
         kitchen.send(ODD_DUMPLING);
 
         assertEquals(ODD_DUMPLING, one.next());
         assertEquals(ODD_DUMPLING, two.next());
-        HubStatistics stats = awaitStatistics(s -> s.dumplingsOut() == 2);
+        HubStatistics stats = hubs.await(s -> s.dumplingsOut() == 2);
         assertEquals(1, stats.dumplingsIn());
     }
 
@@ -119,7 +88,7 @@ class HubServerTest {
         startQuiet();
         WebSocketTestClient kitchen = kitchen();
         WebSocketTestClient eater = eater("e");
-        awaitStatistics(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
+        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
 
         int half = ODD_DUMPLING.length() / 2;
         kitchen.sendPart(ODD_DUMPLING.substring(0, half), false);
@@ -134,11 +103,11 @@ class HubServerTest {
         WebSocketTestClient kitchen = kitchen();
         WebSocketTestClient noSlash = WebSocketTestClient.connect("ws://localhost:" + hub.eaterPort());
         WebSocketTestClient deep = WebSocketTestClient.connect("ws://localhost:" + hub.eaterPort() + "/some/path?x=1");
-        toClose.add(noSlash);
-        toClose.add(deep);
+        hubs.closeLater(noSlash);
+        hubs.closeLater(deep);
         noSlash.send("{\"eater_name\": \"a\"}");
         deep.send("{\"eater_name\": \"b\"}");
-        awaitStatistics(s -> s.kitchenCount() == 1 && s.eaterCount() == 2);
+        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 2);
 
         kitchen.send(ODD_DUMPLING);
 
@@ -152,7 +121,7 @@ class HubServerTest {
         WebSocketTestClient kitchen = kitchen();
         WebSocketTestClient one = eater("one");
         WebSocketTestClient two = eater("two");
-        awaitStatistics(s -> s.kitchenCount() == 1 && s.eaterCount() == 2);
+        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 2);
         kitchen.send(ODD_DUMPLING);
 
         // The first status sent after the dumpling, as eater one saw it, and where each eater saw it.
@@ -205,14 +174,14 @@ class HubServerTest {
     void badKitchenHelloClosesWith1011AndLeavesNoGhost() throws Exception {
         start(HubSettings.ephemeral().withStatusInterval(Duration.ofMillis(200)));
         WebSocketTestClient eater = eater("watcher");
-        WebSocketTestClient badJson = client(hub.kitchenPort());
+        WebSocketTestClient badJson = hubs.client(hub.kitchenPort());
         badJson.send("this is not json");
-        WebSocketTestClient noName = client(hub.kitchenPort());
+        WebSocketTestClient noName = hubs.client(hub.kitchenPort());
         noName.send("{\"name\": \"no kitchen_name here\"}");
 
         assertEquals(1011, badJson.awaitCloseCode());
         assertEquals(1011, noName.awaitCloseCode());
-        awaitStatistics(s -> s.eaterCount() == 1);
+        hubs.await(s -> s.eaterCount() == 1);
         // The next status dumpling shows no kitchen at all.
         JsonNode payload = nextStatusPayload(eater);
         assertEquals(0, payload.get("dumpling_kitchen_count").asInt());
@@ -234,10 +203,10 @@ class HubServerTest {
     @Test
     void badEaterHelloClosesWith1011() throws Exception {
         startQuiet();
-        WebSocketTestClient eater = client(hub.eaterPort());
+        WebSocketTestClient eater = hubs.client(hub.eaterPort());
         eater.send("{\"eater\": \"wrong field\"}");
         assertEquals(1011, eater.awaitCloseCode());
-        WebSocketTestClient binary = client(hub.eaterPort());
+        WebSocketTestClient binary = hubs.client(hub.eaterPort());
         binary.sendBinary(new byte[] {1, 2, 3});
         assertEquals(1011, binary.awaitCloseCode());
         assertEquals(0, hub.statistics().eaterCount());
@@ -248,7 +217,7 @@ class HubServerTest {
         startQuiet();
         WebSocketTestClient kitchen = kitchen();
         WebSocketTestClient eater = eater("e");
-        awaitStatistics(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
+        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
 
         kitchen.send("not json at all");
         kitchen.send("{\"metadata\": {\"kitchen\": \"k\"}, \"payload\": 1}");
@@ -258,7 +227,7 @@ class HubServerTest {
         kitchen.send(ODD_DUMPLING);
 
         assertEquals(ODD_DUMPLING, eater.next(), "only the valid dumpling is forwarded");
-        HubStatistics stats = awaitStatistics(s -> s.dumplingsIn() == 1);
+        HubStatistics stats = hubs.await(s -> s.dumplingsIn() == 1);
         assertEquals(4, stats.invalidFrames());
         assertEquals(1, stats.binaryFramesDropped());
         assertEquals(5, stats.kitchens().get(0).invalidFrames());
@@ -268,10 +237,10 @@ class HubServerTest {
 
     @Test
     void messageOverTheLimitClosesWith1009() throws Exception {
-        start(HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1)).withMaxMessageBytes(1000));
+        start(HubFixture.quiet().withMaxMessageBytes(1000));
         WebSocketTestClient kitchen = kitchen();
         WebSocketTestClient eater = eater("e");
-        awaitStatistics(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
+        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
 
         kitchen.send("{\"metadata\": {\"chef\": \"Big\"}, \"payload\": \"" + "x".repeat(1000) + "\"}");
 
@@ -282,8 +251,8 @@ class HubServerTest {
 
     @Test
     void fragmentedMessageOverTheLimitClosesWith1009() throws Exception {
-        start(HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1)).withMaxMessageBytes(1000));
-        WebSocketTestClient eater = client(hub.eaterPort());
+        start(HubFixture.quiet().withMaxMessageBytes(1000));
+        WebSocketTestClient eater = hubs.client(hub.eaterPort());
         // Each fragment is under the limit, the whole message is not.
         eater.sendPart("{\"eater_name\": \"" + "y".repeat(600), false);
         eater.sendPart("z".repeat(600) + "\"}", true);
@@ -295,7 +264,7 @@ class HubServerTest {
         startQuiet();
         WebSocketTestClient kitchen = kitchen();
         WebSocketTestClient eater = eater("e");
-        awaitStatistics(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
+        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
         String head = "{\"metadata\": {\"chef\": \"Big\"}, \"payload\": \"";
         String fits = head + "x".repeat(netdumplings.api.json.DumplingJson.MAX_MESSAGE_BYTES - head.length() - 2) + "\"}";
 
@@ -310,12 +279,12 @@ class HubServerTest {
         startQuiet();
         WebSocketTestClient kitchen = kitchen();
         WebSocketTestClient eater = eater("e");
-        WebSocketTestClient silent = client(hub.eaterPort()); // no hello yet
-        awaitStatistics(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
+        WebSocketTestClient silent = hubs.client(hub.eaterPort()); // no hello yet
+        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
         for (int i = 0; i < 200; i++) {
             kitchen.send("{\"metadata\": {\"chef\": \"C\"}, \"payload\": " + i + "}");
         }
-        awaitStatistics(s -> s.dumplingsIn() == 200);
+        hubs.await(s -> s.dumplingsIn() == 200);
 
         hub.close();
 
@@ -328,19 +297,18 @@ class HubServerTest {
 
     @Test
     void stuckEaterDropsAreCountedAndTheKitchenGoesOn() throws Exception {
-        start(HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1)).withEaterQueueLimit(4));
+        start(HubFixture.quiet().withEaterQueueLimit(4));
         WebSocketTestClient kitchen = kitchen();
-        WebSocketTestClient stuck = WebSocketTestClient.connect("ws://localhost:" + hub.eaterPort() + "/", false);
-        toClose.add(stuck);
+        WebSocketTestClient stuck = hubs.closeLater(WebSocketTestClient.connect("ws://localhost:" + hub.eaterPort() + "/", false));
         stuck.send("{\"eater_name\": \"stuck\"}");
-        awaitStatistics(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
+        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
         // 40 MiB in all: more than loopback socket buffers hold, so writes to the stuck eater pile up.
         String big = "{\"metadata\": {\"chef\": \"Big\"}, \"payload\": \"" + "x".repeat(512 * 1024) + "\"}";
         int count = 80;
         for (int i = 0; i < count; i++) {
             kitchen.send(big);
         }
-        HubStatistics stats = awaitStatistics(s -> s.dumplingsIn() == count);
+        HubStatistics stats = hubs.await(s -> s.dumplingsIn() == count);
 
         HubStatistics.EaterStatistics eater = stats.eaters().get(0);
         assertTrue(eater.dropped() > 0, "dropped: " + eater);
@@ -352,9 +320,8 @@ class HubServerTest {
 
     @Test
     void clientWithoutHelloIsClosedAfterTheTimeLimit() throws Exception {
-        hub = new HubServer(HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1)), Duration.ofMillis(200));
-        hub.start();
-        WebSocketTestClient mute = client(hub.kitchenPort());
+        hub = hubs.start(new HubServer(HubFixture.quiet(), Duration.ofMillis(200)));
+        WebSocketTestClient mute = hubs.client(hub.kitchenPort());
         WebSocketTestClient kitchen = kitchen();
         WebSocketTestClient eater = eater("e");
 
