@@ -60,6 +60,9 @@ class HubServerTest {
         startQuiet();
         kitchen();
         eater("first");
+        // Hellos on two connections are handled on two threads: wait for the first to be
+        // in before the second says hello, so the status order (join order) is known.
+        hubs.await(s -> s.eaterCount() == 1);
         eater("second");
         HubStatistics stats = hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 2);
         assertEquals("test_kitchen", stats.kitchens().get(0).name());
