@@ -78,6 +78,11 @@ final class BatchRing {
         return batch;
     }
 
+    /** @return batches held at most */
+    int capacity() {
+        return slots.length;
+    }
+
     /** @return batches queued now (exact from either side's thread, a snapshot elsewhere) */
     int size() {
         // Full volatile reads: the worker's "about to sleep" check must not be reordered

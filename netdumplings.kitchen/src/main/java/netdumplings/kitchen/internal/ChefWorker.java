@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -22,8 +23,10 @@ import netdumplings.api.json.DumplingJson;
 
 /**
  * Feeds one chef on a thread of its own, from a bounded queue of packet batches, so a slow
- * chef never stalls capture or other chefs: when its queue is full, the capture thread
- * drops the batch for this chef only and counts it. Every chef method is called on this
+ * chef never stalls a live capture or other chefs: when its queue is full, the capture
+ * thread drops the batch for this chef only and counts it. A replayed file can wait, so
+ * there the capture thread first waits a bounded time for room (see
+ * {@link #offer(PacketBatch, long, BooleanSupplier)}). Every chef method is called on this
  * thread, so never concurrently.
  * <p>
  * The hand-off is a lock-free {@link BatchRing}. A worker with nothing to do parks; waking
@@ -55,6 +58,13 @@ final class ChefWorker implements ChefContext {
     private volatile boolean sleeping;
     /** Capture thread only: a batch was queued for a parked worker without waking it. */
     private boolean wakeOwed;
+    /**
+     * Capture thread only: the chef made no room within a replay's wait, so batches are
+     * dropped for it without waiting until its queue is half empty again.
+     */
+    private boolean stalled;
+    /** How long the capture thread parks between looks for room in a full queue. */
+    private static final long ROOM_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     private final Thread thread;
     private final CountDownLatch endHandled = new CountDownLatch(1);
 
@@ -104,12 +114,33 @@ final class ChefWorker implements ChefContext {
         thread.start();
     }
 
-    /** Capture thread only: offers a batch, or counts it as dropped for this chef. */
-    void offer(PacketBatch batch) {
+    /**
+     * Capture thread only: queues a batch for this chef, or counts it as dropped for it.
+     * <p>
+     * With a positive {@code waitNanos} (a replayed file: nothing is lost by waiting) a
+     * full queue is waited on, for at most that long without the chef taking a batch;
+     * what a chef slower than the file gets is then its own pace, not drops. A chef that
+     * takes nothing for that long is stalled: its batches are dropped without waiting
+     * until its queue is half empty again, so a stuck chef costs the capture one wait,
+     * not one per batch.
+     *
+     * @param batch     the batch, shared with the other chefs
+     * @param waitNanos how long to wait for room at most; 0 drops at once (live capture)
+     * @param giveUp    ends a wait early when true (the kitchen is closing)
+     */
+    void offer(PacketBatch batch, long waitNanos, BooleanSupplier giveUp) {
         if (!enabled) {
             return; // disabled on purpose: not a drop
         }
-        if (queue.offer(batch)) {
+        boolean queued = queue.offer(batch);
+        if (!queued && waitNanos > 0 && !stalled) {
+            queued = awaitRoom(batch, waitNanos, giveUp);
+            stalled = !queued;
+        }
+        if (queued) {
+            if (stalled && queue.size() <= queue.capacity() / 2) {
+                stalled = false;
+            }
             if (sleeping) {
                 boolean partial = batch.size() < batch.packets().length;
                 if (partial || queue.size() >= wakeAt) {
@@ -128,6 +159,23 @@ final class ChefWorker implements ChefContext {
                         kitchenName, chefName, dropped);
             }
         }
+    }
+
+    /** Wakes the worker and waits for a slot; parking, not spinning, leaves the CPU to it. */
+    private boolean awaitRoom(PacketBatch batch, long waitNanos, BooleanSupplier giveUp) {
+        wakeOwed = false;
+        LockSupport.unpark(thread);
+        long deadline = System.nanoTime() + waitNanos;
+        while (running && !giveUp.getAsBoolean()) {
+            LockSupport.parkNanos(ROOM_POLL_NANOS);
+            if (queue.offer(batch)) {
+                return true;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Capture thread only: wakes the worker if a batch was queued without waking it. */

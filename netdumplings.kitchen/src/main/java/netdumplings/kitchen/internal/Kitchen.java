@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import org.pcap4j.core.BpfProgram.BpfCompileMode;
@@ -46,8 +47,14 @@ public final class Kitchen implements AutoCloseable {
 
     /** Default packets per batch handed to the chefs. */
     public static final int DEFAULT_BATCH_SIZE = 256;
-    /** Default batches queued per chef before batches are dropped for it. */
+    /** Default batches queued per chef before batches are dropped for it (or waited on). */
     public static final int DEFAULT_CHEF_QUEUE_BATCHES = 256;
+    /**
+     * Default longest wait of a file replay for a chef with a full queue to take a batch,
+     * before dropping for that chef: long enough for a healthy chef descheduled or slowed
+     * by JIT compilation at start-up, short enough that a stuck chef costs one pause.
+     */
+    public static final Duration DEFAULT_REPLAY_CHEF_WAIT = Duration.ofSeconds(1);
     /** libpcap's name for "every interface"; the original calls it {@code all}. */
     static final String ANY_INTERFACE = "any";
     /** A batch of a live capture is handed on after at most this long. */
@@ -69,6 +76,7 @@ public final class Kitchen implements AutoCloseable {
     private final boolean promiscuous;
     private final int batchSize;
     private final int chefQueueBatches;
+    private final long replayChefWaitNanos;
     private final Consumer<byte[]> sink;
     private final HubSender hubSender;
     private final Consumer<String> onFailure;
@@ -97,6 +105,7 @@ public final class Kitchen implements AutoCloseable {
         this.promiscuous = b.promiscuous;
         this.batchSize = b.batchSize;
         this.chefQueueBatches = b.chefQueueBatches;
+        this.replayChefWaitNanos = b.replayChefWait.toNanos();
         this.onFailure = b.onFailure;
         if (b.hub != null) {
             this.hubSender = new HubSender(b.hub, () -> DumplingJson.toJson(hello()), b.hubBufferCapacity, b.hubToken);
@@ -475,6 +484,7 @@ public final class Kitchen implements AutoCloseable {
         private long previousPacketNanos;
         private long replayOffsetNanos;
         private long replayStart;
+        private final BooleanSupplier closing = () -> stopping;
 
         void replay(PcapHandle h) throws PcapNativeException, NotOpenException {
             begin(h, false);
@@ -582,8 +592,10 @@ public final class Kitchen implements AutoCloseable {
             PacketBatch full = new PacketBatch(batch, size);
             batch = new CapturedPacket[batchSize];
             size = 0;
+            // A file can wait for a busy chef; the wire cannot.
+            long wait = live ? 0 : replayChefWaitNanos;
             for (ChefWorker w : workers) {
-                w.offer(full);
+                w.offer(full, wait, closing);
             }
             packetsCaptured = captured;
         }
@@ -619,6 +631,7 @@ public final class Kitchen implements AutoCloseable {
         private boolean promiscuous;
         private int batchSize = DEFAULT_BATCH_SIZE;
         private int chefQueueBatches = DEFAULT_CHEF_QUEUE_BATCHES;
+        private Duration replayChefWait = DEFAULT_REPLAY_CHEF_WAIT;
         private Consumer<byte[]> sink;
         private String hub;
         private int hubBufferCapacity = HubSender.DEFAULT_CAPACITY;
@@ -723,6 +736,20 @@ public final class Kitchen implements AutoCloseable {
                 throw new IllegalArgumentException("chef queue must hold at least 1 batch");
             }
             this.chefQueueBatches = batches;
+            return this;
+        }
+
+        /**
+         * @param wait how long a file replay waits at most for a chef whose queue is full to
+         *             take a batch, before dropping for it (counted) until it catches up;
+         *             zero drops at once, as a live capture always does (default
+         *             {@link #DEFAULT_REPLAY_CHEF_WAIT})
+         */
+        public Builder replayChefWait(Duration wait) {
+            if (requireNonNull(wait, "wait").isNegative()) {
+                throw new IllegalArgumentException("replay chef wait must not be negative, not " + wait);
+            }
+            this.replayChefWait = wait;
             return this;
         }
 

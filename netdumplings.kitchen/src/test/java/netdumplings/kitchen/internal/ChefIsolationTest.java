@@ -14,7 +14,8 @@ import netdumplings.api.SniffedPacket;
 /**
  * Issue 3's "isolated chefs", all at once in one kitchen: a chef that throws, one that
  * makes payloads that are not JSON-able and one that sleeps on every packet cannot cost a
- * counting chef next to them a single packet, and the kitchen keeps figures for each.
+ * counting chef next to them a single packet, and the kitchen keeps figures for each. A
+ * replay waits for a chef that merely pauses, so it loses nothing either.
  */
 class ChefIsolationTest {
 
@@ -90,6 +91,38 @@ class ChefIsolationTest {
     }
 
     @Test
+    void aReplayWaitsForAChefThatPausesAndLosesNothing() throws Exception {
+        AtomicLong counted = new AtomicLong();
+        DumplingChef counting = named("CountingChef", p -> {
+            counted.incrementAndGet();
+            return null;
+        });
+        AtomicLong first = new AtomicLong();
+        DumplingChef pausing = named("PausingChef", p -> {
+            if (first.getAndIncrement() == 0) {
+                try {
+                    Thread.sleep(300); // descheduled, or the JIT at work: a healthy chef's pause
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return null;
+        });
+        // Queues of 4 batches of 16 packets overflow within the pause at full speed; the
+        // replay waits instead (up to the default 1 s without progress).
+        try (Kitchen kitchen = file().batchSize(16).chefQueueBatches(4).chef(pausing).chef(counting).build()) {
+            kitchen.start();
+            assertTrue(kitchen.awaitCaptureEnd(WAIT));
+            assertEquals(PACKETS, counted.get());
+            assertEquals(PACKETS, first.get());
+            for (ChefStatistics s : kitchen.statistics()) {
+                assertEquals(PACKETS, s.packets(), s.toString());
+                assertEquals(0, s.droppedPackets(), s.toString());
+            }
+        }
+    }
+
+    @Test
     void aChefSleepingOnEveryPacketDropsForItselfOnly() throws Exception {
         // Makes no dumplings: the codec's first use (loading Jackson, ~0.1 s) would itself
         // overflow these small queues while the file is read at full speed.
@@ -108,7 +141,9 @@ class ChefIsolationTest {
         });
         // Queues of 200 batches of 16 packets: room for 3,200 of the 4,709 packets, plenty
         // for a chef that keeps up, not for one that sleeps 1 ms on each.
-        try (Kitchen kitchen = file().batchSize(16).chefQueueBatches(200).chef(sleepy).chef(counting).build()) {
+        // No replay wait: the capture drops for a chef at once, as a live capture does.
+        try (Kitchen kitchen = file().batchSize(16).chefQueueBatches(200).replayChefWait(Duration.ZERO)
+                .chef(sleepy).chef(counting).build()) {
             kitchen.start();
             assertTrue(kitchen.awaitCaptureEnd(WAIT));
             assertEquals(PACKETS, counted.get(), kitchen.statistics().toString());

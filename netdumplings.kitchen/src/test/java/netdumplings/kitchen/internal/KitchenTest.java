@@ -107,7 +107,8 @@ class KitchenTest {
             }
         };
         // 16-packet batches, 200 batches per chef queue: the sleepy chef can hold at most
-        // 200 queued batches plus the one it sleeps on; the rest is dropped for it only.
+        // 200 queued batches plus the one it sleeps on; the replay waits for it once (the
+        // default 1 s), then the rest is dropped for it only.
         try (Kitchen kitchen = file("many-protocols.pcap").batchSize(16).chefQueueBatches(200)
                 .chef(counting).chef(sleepy).build()) {
             kitchen.start();
