@@ -136,7 +136,7 @@ public final class Bench {
                         Path big = CaptureFiles.repeated(sample, times, work);
                         report.section(String.format("1. Kitchen throughput: many-protocols.pcap x%d = %,d packets",
                                 times, times * packetsPerCopy));
-                        KitchenBenchmark.run(report, big, times * packetsPerCopy, 3);
+                        KitchenBenchmark.run(report, big, times * packetsPerCopy, quick ? 2 : 5);
                     }
                     case "hub" -> {
                         report.section("2. Hub fan-out: load kitchen -> hub -> 10 / 100 / 1,000 eaters");
