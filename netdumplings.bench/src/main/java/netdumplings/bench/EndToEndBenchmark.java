@@ -27,11 +27,13 @@ final class EndToEndBenchmark {
     }
 
     /**
-     * Runs once on {@code warmUp} (unreported: JIT, the WebSocket clients' first
-     * connection), then on {@code file}.
+     * Runs on {@code warmUp} and then {@code file} unreported (the WebSocket clients' first
+     * connection, and the JIT: a cold flat-out run is half as fast, compiler threads
+     * taking the cores that kitchen, hub and eater share), then on {@code file}.
      */
     static void run(Report report, Path warmUp, Path file, Path pacedFile) throws Exception {
         once(null, warmUp, null, "");
+        once(null, file, null, "");
         once(report, file, null, "flat out");
         once(report, pacedFile, PACED_GAP, "paced");
     }
@@ -111,6 +113,8 @@ final class EndToEndBenchmark {
                 if (gap == null) {
                     report.figure("dumplings/s, file -> kitchen -> hub -> eater, " + how, got / seconds, "dumplings/s",
                             null);
+                    report.figure("packets/s behind them (kitchen, hub and eater share the cores)",
+                            packets / seconds, "packets/s", null);
                 } else {
                     report.note(String.format("paced: replay with recorded gaps cut to %d us (%,.0f packets/s):",
                             gap.toNanos() / 1000, packets / seconds));
