@@ -40,14 +40,34 @@ check_count() { # flag value (integer >= 0)
     [[ $2 =~ ^[0-9]+$ ]] || usage_error "$1 must be a whole number >= 0, not '$2'"
 }
 
-check_host_port() { # flag value
-    [[ $2 =~ ^[^:/[:space:]]+:[0-9]+$ ]] || usage_error "$1 must be HOST:PORT, not '$2'"
-    check_port "$1" "${2##*:}"
+check_host_port() { # flag value: HOST:PORT, optionally as ws://HOST:PORT or wss://HOST:PORT
+    [[ $2 =~ ^(wss?://)?[^:/[:space:]]+:[0-9]+/?$ ]] || usage_error "$1 must be HOST:PORT (or ws:// or wss://HOST:PORT), not '$2'"
+    local port=${2%/}
+    check_port "$1" "${port##*:}"
 }
 
-absolute_file() { # flag path: prints the absolute path of a readable file
-    [[ -f $2 && -r $2 ]] || die "cannot read capture file '$2': no such readable file"
+absolute_file() { # flag path [what]: prints the absolute path of a readable file
+    [[ -f $2 && -r $2 ]] || die "cannot read ${3:-capture file} '$2': no such readable file"
     (cd "$(dirname "$2")" && echo "$(pwd)/$(basename "$2")")
+}
+
+# Secrets come from files, never from the command line (which `ps` shows to everyone).
+read_secret() { # flag path: prints the file's first line
+    [[ -f $2 && -r $2 ]] || die "$1: cannot read '$2': no such readable file"
+    local line=""
+    IFS= read -r line <"$2" || true
+    line=${line%$'\r'}
+    [[ -n $line ]] || die "$1: '$2' is empty; its first line must hold the secret"
+    printf '%s' "$line"
+}
+
+# Writes stdin to a configuration file readable by its owner only (it may hold secrets),
+# replacing it in one step so that File Install never reads half a file.
+write_private() { # path
+    local tmp
+    tmp=$(mktemp "$(dirname "$(dirname "$1")")/.config.XXXXXX")
+    cat >"$tmp"
+    mv -f "$tmp" "$1"
 }
 
 # Felix .config values: strings are quoted with every non-alphanumeric character escaped.

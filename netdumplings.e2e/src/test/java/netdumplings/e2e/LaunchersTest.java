@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The launchers in bin/ as a user meets them: a wrong flag, a bad value or a missing
@@ -56,7 +58,7 @@ class LaunchersTest {
         assertOneLineError(run("nd-hub", "-f", "0"),
                 "nd-hub: -f must be a positive number of seconds, not '0' (see nd-hub --help)");
         assertOneLineError(run("nd-sniff", "--hub", "nowhere"),
-                "nd-sniff: --hub must be HOST:PORT, not 'nowhere' (see nd-sniff --help)");
+                "nd-sniff: --hub must be HOST:PORT (or ws:// or wss://HOST:PORT), not 'nowhere' (see nd-sniff --help)");
         assertOneLineError(run("nd-sniff", "--loop", "-1"),
                 "nd-sniff: --loop must be a whole number >= 0, not '-1' (see nd-sniff --help)");
         assertOneLineError(run("nd-sniff", "-p"), "nd-sniff: option -p needs a value (see nd-sniff --help)");
@@ -66,6 +68,32 @@ class LaunchersTest {
     void missingCaptureFileIsOneLine() throws Exception {
         assertOneLineError(run("nd-sniff", "--pcap", "/no/such/file.pcap"),
                 "nd-sniff: cannot read capture file '/no/such/file.pcap': no such readable file");
+    }
+
+    @Test
+    void secretsComeFromReadableNonEmptyFiles(@TempDir Path dir) throws Exception {
+        assertOneLineError(run("nd-hub", "--kitchen-token-file", "/no/such/token"),
+                "nd-hub: --kitchen-token-file: cannot read '/no/such/token': no such readable file");
+        Path empty = Files.createFile(dir.resolve("empty"));
+        assertOneLineError(run("nd-hub", "--eater-token-file", empty.toString()),
+                "nd-hub: --eater-token-file: '" + empty + "' is empty; its first line must hold the secret");
+        assertOneLineError(run("nd-sniff", "--hub-token-file", empty.toString()),
+                "nd-sniff: --hub-token-file: '" + empty + "' is empty; its first line must hold the secret");
+        assertOneLineError(run("nd-hub", "--tls-keystore", "/no/such.p12"),
+                "nd-hub: cannot read TLS keystore '/no/such.p12': no such readable file");
+    }
+
+    @Test
+    void hubConfigFileIsCheckedLineByLine(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("hub.cfg"), "# limits\neater_queue_limit=20000\n\nbogus=1\n");
+        assertOneLineError(run("nd-hub", "--config", config.toString()),
+                "nd-hub: --config: " + config + " line 4: no hub setting named 'bogus'");
+        Files.writeString(config, "eater_queue_limit 20000\n");
+        assertOneLineError(run("nd-hub", "--config", config.toString()),
+                "nd-hub: --config: " + config + " line 1: not KEY=VALUE: 'eater_queue_limit 20000'");
+        Files.writeString(config, "in_port=11348\n");
+        assertOneLineError(run("nd-hub", "--config", config.toString()),
+                "nd-hub: the in-port and the out-port must differ (see nd-hub --help)");
     }
 
     @Test

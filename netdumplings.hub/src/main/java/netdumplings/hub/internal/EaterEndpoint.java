@@ -185,7 +185,7 @@ final class EaterEndpoint extends HubEndpoint {
     protected void onDisconnect(CloseStatus status) {
         if (hello != null) {
             hub.log().info("eater {} at {}:{} left ({}); {} dumplings sent, {} dropped, {} failed writes",
-                    hello.eaterName(), host(), port(), status, sent.sum(), dropped.sum(), failedWrites.sum());
+                    hello.eaterName(), host(), port(), describe(status), sent.sum(), dropped.sum(), failedWrites.sum());
         }
     }
 

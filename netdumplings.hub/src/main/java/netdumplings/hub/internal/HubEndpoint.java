@@ -85,6 +85,16 @@ abstract class HubEndpoint implements FrameHandler {
     /** The connection is closed, whichever side closed it. Called once. */
     protected abstract void onDisconnect(CloseStatus status);
 
+    /** @return a close status for a log line: {@code 4102 "dumpling eater is full"}, {@code 1006 (no close frame)} */
+    static String describe(CloseStatus status) {
+        if (status == null) {
+            return "no status";
+        }
+        String reason = status.getReason();
+        return status.getCode() + (status.getCode() == CloseStatus.NO_CLOSE ? " (no close frame)"
+                : reason == null || reason.isEmpty() ? "" : " \"" + reason + "\"");
+    }
+
     @Override
     public void onOpen(CoreSession coreSession, Callback callback) {
         this.session = coreSession;

@@ -4,14 +4,18 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -190,6 +194,34 @@ public final class HubServer implements AutoCloseable {
         state.set(State.STARTED);
         LOG.info("hub listening on {}:{} for kitchens and {}:{} for eaters", settings.address(), kitchenPort(),
                 settings.address(), eaterPort());
+        exposure().ifPresent(LOG::warn);
+    }
+
+    /**
+     * @return a warning when the hub listens beyond this machine without a token on a port:
+     *         anyone who reaches it could publish, or read every dumpling (empty otherwise)
+     */
+    Optional<String> exposure() {
+        boolean loopbackOnly;
+        try {
+            InetAddress[] addresses = InetAddress.getAllByName(settings.address());
+            loopbackOnly = Arrays.stream(addresses).allMatch(InetAddress::isLoopbackAddress);
+        } catch (UnknownHostException e) {
+            loopbackOnly = false; // Jetty bound it, so it resolved a moment ago; warn rather than not
+        }
+        HubSecurity security = settings.security();
+        List<String> open = new ArrayList<>();
+        if (security.kitchenToken() == null) {
+            open.add("kitchen_token (anyone reaching port " + kitchenPort() + " can publish dumplings)");
+        }
+        if (security.eaterToken() == null) {
+            open.add("eater_token (anyone reaching port " + eaterPort() + " can read every dumpling)");
+        }
+        if (loopbackOnly || open.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("hub listens on " + settings.address() + ", beyond this machine, without "
+                + String.join(" and without ", open) + "; set them (nd-hub --kitchen-token-file/--eater-token-file)");
     }
 
     private void startJetty() throws Exception {

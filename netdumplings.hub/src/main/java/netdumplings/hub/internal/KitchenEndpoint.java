@@ -73,7 +73,7 @@ final class KitchenEndpoint extends HubEndpoint {
     @Override
     protected void onDisconnect(CloseStatus status) {
         if (hello != null) {
-            hub.log().info("kitchen {} at {}:{} left ({})", hello.kitchenName(), host(), port(), status);
+            hub.log().info("kitchen {} at {}:{} left ({})", hello.kitchenName(), host(), port(), describe(status));
         }
     }
 

@@ -55,6 +55,24 @@ class HubSecurityTest {
     }
 
     @Test
+    void listeningBeyondThisMachineWithoutTokensIsWarnedAbout() {
+        start(HubSettings.ephemeral().withAddress("0.0.0.0").withSecurity(HubSecurity.NONE.withTokens(null, "e")));
+        String warning = hub.exposure().orElseThrow();
+        assertTrue(warning.contains("0.0.0.0") && warning.contains("kitchen_token")
+                && warning.contains(String.valueOf(hub.kitchenPort())), warning);
+        assertFalse(warning.contains("eater_token"), warning);
+    }
+
+    @Test
+    void noWarningOnLoopbackOrWithBothTokens() {
+        HubServer local = hubs.start(HubSettings.ephemeral().withAddress("127.0.0.1"));
+        assertTrue(local.exposure().isEmpty());
+        HubServer guarded = hubs.start(HubSettings.ephemeral().withAddress("0.0.0.0")
+                .withSecurity(HubSecurity.NONE.withTokens("k", "e")));
+        assertTrue(guarded.exposure().isEmpty());
+    }
+
+    @Test
     void kitchenTokenIsRequiredWhenConfiguredAndNeverShown() throws Exception {
         start(HubSettings.ephemeral().withSecurity(HubSecurity.NONE.withTokens("k-secret", null)));
         WebSocketTestClient eater = connect(eaterUri(), Map.of());
