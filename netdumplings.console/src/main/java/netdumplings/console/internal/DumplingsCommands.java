@@ -2,16 +2,13 @@ package netdumplings.console.internal;
 
 import java.util.Locale;
 
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 import netdumplings.api.management.ChefInfo;
 import netdumplings.api.management.HubInfo;
-import netdumplings.api.management.HubManagement;
 import netdumplings.api.management.KitchenInfo;
-import netdumplings.api.management.KitchenManagement;
 
 /**
  * Gogo commands of scope {@code dumplings}: {@code kitchens}, {@code chefs}, {@code hub},
@@ -28,26 +25,12 @@ import netdumplings.api.management.KitchenManagement;
 })
 public class DumplingsCommands {
 
-    private final ManagementRegistry registry = new ManagementRegistry();
+    private final ManagementRegistry registry;
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            unbind = "removeKitchen")
-    void addKitchen(KitchenManagement kitchen) {
-        registry.addKitchen(kitchen);
-    }
-
-    void removeKitchen(KitchenManagement kitchen) {
-        registry.removeKitchen(kitchen);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            unbind = "removeHub")
-    void setHub(HubManagement hub) {
-        registry.hub(hub);
-    }
-
-    void removeHub(HubManagement hub) {
-        registry.removeHub(hub);
+    /** @param registry the management services these commands show and switch */
+    @Activate
+    public DumplingsCommands(@Reference ManagementRegistry registry) {
+        this.registry = registry;
     }
 
     /** @return one line per kitchen: name, source, filter, figures */

@@ -8,10 +8,9 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -19,8 +18,6 @@ import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import netdumplings.api.management.HubManagement;
-import netdumplings.api.management.KitchenManagement;
 
 /**
  * The "Dumplings" page of the Felix Web Console ({@code /system/console/dumplings}): a
@@ -52,28 +49,14 @@ public class DumplingsWebConsolePlugin extends HttpServlet {
     /** Largest POST body read (form parameters are tiny). */
     private static final int MAX_POST_BYTES = 4096;
 
-    private final transient ManagementRegistry registry = new ManagementRegistry();
+    private final transient ManagementRegistry registry;
     private final transient ObjectMapper json = new ObjectMapper();
     private final String token = newToken();
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            unbind = "removeKitchen")
-    void addKitchen(KitchenManagement kitchen) {
-        registry.addKitchen(kitchen);
-    }
-
-    void removeKitchen(KitchenManagement kitchen) {
-        registry.removeKitchen(kitchen);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            unbind = "removeHub")
-    void setHub(HubManagement hub) {
-        registry.hub(hub);
-    }
-
-    void removeHub(HubManagement hub) {
-        registry.removeHub(hub);
+    /** @param registry the management services the page shows and switches */
+    @Activate
+    public DumplingsWebConsolePlugin(@Reference ManagementRegistry registry) {
+        this.registry = registry;
     }
 
     private static String newToken() {

@@ -8,6 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 import netdumplings.api.management.HubInfo;
 import netdumplings.api.management.HubManagement;
@@ -15,14 +21,22 @@ import netdumplings.api.management.KitchenInfo;
 import netdumplings.api.management.KitchenManagement;
 
 /**
- * The management services a view (page or command) currently sees, and the operations
- * both views share. Thread-safe: services come and go while views read.
+ * The management services the console's views (the Web Console page and the Gogo
+ * commands) see, and the operations both views share: one component, within this bundle,
+ * that tracks every {@link KitchenManagement} and the {@link HubManagement} service, and
+ * that both views reference.
+ * <p>
+ * Its references are dynamic, so kitchens and the hub come and go without restarting the
+ * views. Thread-safe: services come and go while views read.
  */
-final class ManagementRegistry {
+@Component(service = ManagementRegistry.class)
+public final class ManagementRegistry {
 
     private final List<KitchenManagement> kitchens = new CopyOnWriteArrayList<>();
-    private volatile HubManagement hub;
+    private final AtomicReference<HubManagement> hub = new AtomicReference<>();
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeKitchen")
     void addKitchen(KitchenManagement kitchen) {
         kitchens.add(requireNonNull(kitchen, "kitchen"));
     }
@@ -31,14 +45,15 @@ final class ManagementRegistry {
         kitchens.remove(kitchen);
     }
 
-    void hub(HubManagement hub) {
-        this.hub = hub;
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeHub")
+    void setHub(HubManagement hub) {
+        this.hub.set(hub);
     }
 
+    /** A replacement is bound before the old hub is unbound: forget only the one bound. */
     void removeHub(HubManagement gone) {
-        if (hub == gone) {
-            hub = null;
-        }
+        hub.compareAndSet(gone, null);
     }
 
     /** @return a snapshot of every kitchen, sorted by name */
@@ -53,7 +68,7 @@ final class ManagementRegistry {
 
     /** @return a snapshot of the hub ({@link HubInfo#notRunning()} when there is none) */
     HubInfo hub() {
-        HubManagement h = hub;
+        HubManagement h = hub.get();
         return h == null ? HubInfo.notRunning() : h.info();
     }
 

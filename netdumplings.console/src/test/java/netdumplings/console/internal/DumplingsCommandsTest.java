@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import netdumplings.api.management.ChefInfo;
 import netdumplings.api.management.HubInfo;
+import netdumplings.api.management.HubManagement;
 import netdumplings.api.management.KitchenInfo;
 import netdumplings.api.management.KitchenManagement;
 
@@ -55,10 +56,12 @@ class DumplingsCommandsTest {
         }
     }
 
+    private final ManagementRegistry registry = new ManagementRegistry();
+    private final DumplingsCommands commands = new DumplingsCommands(registry);
+
     @Test
     void chefsAndKitchensShowTheFigures() {
-        DumplingsCommands commands = new DumplingsCommands();
-        commands.addKitchen(new FakeKitchen("k1"));
+        registry.addKitchen(new FakeKitchen("k1"));
         String chefs = commands.chefs();
         assertTrue(chefs.lines().anyMatch(l -> l.startsWith("k1") && l.contains("PacketCountChef")
                 && l.contains("chefs.examples 0.1.0") && l.contains(" 464 ") && l.endsWith("1.50")), chefs);
@@ -69,11 +72,10 @@ class DumplingsCommandsTest {
 
     @Test
     void disableAndEnableReachOnlyTheNamedKitchen() {
-        DumplingsCommands commands = new DumplingsCommands();
         FakeKitchen k1 = new FakeKitchen("k1");
         FakeKitchen k2 = new FakeKitchen("k2");
-        commands.addKitchen(k1);
-        commands.addKitchen(k2);
+        registry.addKitchen(k1);
+        registry.addKitchen(k2);
         assertEquals("chef PacketCountChef disabled in 1 kitchen", commands.disable("k2", "PacketCountChef"));
         assertTrue(k1.enabled);
         assertFalse(k2.enabled);
@@ -85,9 +87,8 @@ class DumplingsCommandsTest {
 
     @Test
     void hubWithoutAHubSaysSo() {
-        DumplingsCommands commands = new DumplingsCommands();
         assertEquals("hub: not running" + System.lineSeparator(), commands.hub());
-        commands.setHub(() -> new HubInfo(true, 12, 10, 42, 0, 1, List.of(new HubInfo.Kitchen("k1", "127.0.0.1",
+        registry.setHub(() -> new HubInfo(true, 12, 10, 42, 0, 1, List.of(new HubInfo.Kitchen("k1", "127.0.0.1",
                 4000, 10, 0)), List.of(new HubInfo.Eater("e1", "127.0.0.1", 4001, 3, 42, 1))));
         String hub = commands.hub();
         assertTrue(hub.startsWith("hub: uptime 12 s, dumplings in 10, out 42"), hub);
@@ -95,9 +96,22 @@ class DumplingsCommandsTest {
     }
 
     @Test
+    void aHubBoundBeforeTheOldOneIsUnboundStays() {
+        HubManagement old = HubInfo::notRunning;
+        HubManagement replacement = () -> new HubInfo(true, 7, 0, 0, 0, 0, List.of(), List.of());
+        // A dynamic reference binds the replacement first, then unbinds the old service.
+        registry.setHub(old);
+        registry.setHub(replacement);
+        registry.removeHub(old);
+        assertTrue(commands.hub().startsWith("hub: uptime 7 s"), commands.hub());
+        registry.removeHub(replacement);
+        assertEquals("hub: not running" + System.lineSeparator(), commands.hub());
+    }
+
+    @Test
     void pageEscapesItsAttributes() {
         assertEquals("&lt;a href=&quot;x&quot;&gt;&amp;&#39;", DumplingsWebConsolePlugin.escapeAttribute("<a href=\"x\">&'"));
-        String page = new DumplingsWebConsolePlugin().page("/system/console/dumplings\"><script>");
+        String page = new DumplingsWebConsolePlugin(registry).page("/system/console/dumplings\"><script>");
         assertFalse(page.contains("\"><script>"), page);
     }
 }
