@@ -2,8 +2,6 @@ package chefs.examples;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,20 +10,12 @@ import netdumplings.api.Dumpling;
 import netdumplings.api.DumplingChef;
 import netdumplings.api.json.DumplingJson;
 import netdumplings.kitchen.internal.Kitchen;
+import netdumplings.testing.SampleCaptures;
 
 /** Runs one chef through the real kitchen engine on a sample capture; returns its dumplings. */
 final class ChefRun {
 
     private ChefRun() {
-    }
-
-    static Path pcap(String name) {
-        String root = System.getProperty("netdumplings.root", "..");
-        Path path = Path.of(root).resolve("../shared/pcaps").resolve(name).normalize();
-        if (!Files.isRegularFile(path)) {
-            throw new IllegalStateException("sample capture missing: " + path);
-        }
-        return path;
     }
 
     /**
@@ -34,7 +24,7 @@ final class ChefRun {
      */
     static List<Dumpling> run(String file, DumplingChef chef) throws InterruptedException {
         List<byte[]> sent = new CopyOnWriteArrayList<>();
-        try (Kitchen kitchen = Kitchen.builder().name("test_kitchen").pcapFile(pcap(file)).speed(0).filter("")
+        try (Kitchen kitchen = Kitchen.builder().name("test_kitchen").pcapFile(SampleCaptures.path(file)).speed(0).filter("")
                 .pokeInterval(Duration.ofHours(1)).chef(chef).sink(sent::add).build()) {
             kitchen.start();
             assertTrue(kitchen.awaitCaptureEnd(Duration.ofSeconds(60)), "capture did not end");

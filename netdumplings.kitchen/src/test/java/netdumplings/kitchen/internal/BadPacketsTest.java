@@ -21,6 +21,7 @@ import org.pcap4j.packet.Packet;
 
 import netdumplings.api.DumplingChef;
 import netdumplings.api.SniffedPacket;
+import netdumplings.testing.SampleCaptures;
 
 /**
  * Issue 6, bad packets: malformed and randomly corrupted captures replayed at full speed
@@ -91,7 +92,7 @@ class BadPacketsTest {
             throws Exception {
         DissectingChef dissecting = new DissectingChef();
         ThrowingChef throwing = new ThrowingChef();
-        try (Kitchen kitchen = replay(TestPcaps.path("malformed/" + name), dissecting, throwing)) {
+        try (Kitchen kitchen = replay(SampleCaptures.path("malformed/" + name), dissecting, throwing)) {
             kitchen.start();
             assertTrue(kitchen.awaitCaptureEnd(WAIT));
             assertFalse(kitchen.failure().isPresent(), () -> kitchen.failure().get());
@@ -111,7 +112,7 @@ class BadPacketsTest {
         // capinfos reads 2 packets, but libpcap (and so tcpdump -r) refuses the file:
         // "pcapng block size ... is too large" / snapshot length; the kitchen says so in one line.
         ThrowingChef throwing = new ThrowingChef();
-        try (Kitchen kitchen = replay(TestPcaps.path("malformed/ipv4-malformed.pcapng"), throwing)) {
+        try (Kitchen kitchen = replay(SampleCaptures.path("malformed/ipv4-malformed.pcapng"), throwing)) {
             kitchen.start();
             assertTrue(kitchen.awaitCaptureEnd(WAIT), "the kitchen ends, it does not hang");
             String failure = kitchen.failure().orElseThrow();
@@ -158,7 +159,7 @@ class BadPacketsTest {
         if (Files.isRegularFile(corrupted)) {
             return corrupted;
         }
-        Path base = TestPcaps.path("many-protocols.pcap");
+        Path base = SampleCaptures.path("many-protocols.pcap");
         List<String> merge = new ArrayList<>(List.of("mergecap", "-a", "-F", "pcap", "-w", dir.resolve("big.pcap").toString()));
         for (int i = 0; i < 22; i++) {
             merge.add(base.toString());

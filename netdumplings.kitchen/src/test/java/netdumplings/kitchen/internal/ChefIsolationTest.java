@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import netdumplings.api.DumplingChef;
 import netdumplings.api.SniffedPacket;
+import netdumplings.testing.SampleCaptures;
 
 /**
  * Issue 3's "isolated chefs", all at once in one kitchen: a chef that throws, one that
@@ -157,7 +158,7 @@ class ChefIsolationTest {
     }
 
     private static Kitchen.Builder file() {
-        return Kitchen.builder().pcapFile(TestPcaps.path("many-protocols.pcap")).speed(0).filter("")
+        return Kitchen.builder().pcapFile(SampleCaptures.path("many-protocols.pcap")).speed(0).filter("")
                 .pokeInterval(Duration.ofHours(1));
     }
 }

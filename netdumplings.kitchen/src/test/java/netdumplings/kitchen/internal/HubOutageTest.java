@@ -19,6 +19,7 @@ import netdumplings.api.SniffedPacket;
 import netdumplings.hub.internal.HubSecurity;
 import netdumplings.hub.internal.HubServer;
 import netdumplings.hub.internal.HubSettings;
+import netdumplings.testing.SampleCaptures;
 
 /**
  * Issue 6, hub outages and shutdown, against the real hub: a hub restarted in the middle of
@@ -93,7 +94,7 @@ class HubOutageTest {
         HubSenderTest.Eater before = new HubSenderTest.Eater(settings.eaterPort());
         HubSenderTest.Eater after = null;
         // dns.pcap 3 times, gaps capped at 2 ms: about 1,400 dumplings over a second or two.
-        try (Kitchen kitchen = Kitchen.builder().name("restart_kitchen").pcapFile(TestPcaps.path("dns.pcap"))
+        try (Kitchen kitchen = Kitchen.builder().name("restart_kitchen").pcapFile(SampleCaptures.path("dns.pcap"))
                 .speed(1).maxGap(Duration.ofMillis(2)).loop(3).filter("").pokeInterval(Duration.ofHours(1))
                 .hub("localhost:" + settings.kitchenPort()).chef(chef).build()) {
             await(() -> first.statistics().eaterCount() == 1, "the first eater");
@@ -141,7 +142,7 @@ class HubOutageTest {
         NumberingChef chef = new NumberingChef();
         HubSettings settings = HubSettings.defaults().withKitchenPort(freePort()).withEaterPort(0)
                 .withStatusInterval(Duration.ofHours(1));
-        Kitchen kitchen = Kitchen.builder().name("flush_kitchen").pcapFile(TestPcaps.path("dns.pcap")).speed(0)
+        Kitchen kitchen = Kitchen.builder().name("flush_kitchen").pcapFile(SampleCaptures.path("dns.pcap")).speed(0)
                 .filter("").pokeInterval(Duration.ofHours(1)).hub("localhost:" + settings.kitchenPort())
                 .hubBufferCapacity(100).chef(chef).build();
         // No hub: the replay ends with 100 dumplings buffered and the rest overflowed.
@@ -182,7 +183,7 @@ class HubOutageTest {
         try (HubServer hub = new HubServer(settings)) {
             hub.start();
             try (HubSenderTest.Eater eater = new HubSenderTest.Eater(hub.eaterPort());
-                    Kitchen kitchen = Kitchen.builder().name("token_kitchen").pcapFile(TestPcaps.path("dns.pcap"))
+                    Kitchen kitchen = Kitchen.builder().name("token_kitchen").pcapFile(SampleCaptures.path("dns.pcap"))
                             .speed(0).filter("").pokeInterval(Duration.ofHours(1))
                             .hub("localhost:" + hub.kitchenPort()).hubToken("kitchen-secret")
                             .chef(new NumberingChef()).build()) {

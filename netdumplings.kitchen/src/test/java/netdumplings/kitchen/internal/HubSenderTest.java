@@ -23,6 +23,7 @@ import netdumplings.api.EaterHello;
 import netdumplings.api.json.DumplingJson;
 import netdumplings.hub.internal.HubServer;
 import netdumplings.hub.internal.HubSettings;
+import netdumplings.testing.SampleCaptures;
 
 /** The hub sender against the real hub engine on loopback, with a WebSocket eater. */
 class HubSenderTest {
@@ -86,7 +87,7 @@ class HubSenderTest {
             try (Eater eater = new Eater(hub.eaterPort())) {
                 await(() -> hub.statistics().eaterCount() == 1, "the eater");
                 // The default chef handler makes a summary dumpling per packet: 464 of them.
-                try (Kitchen kitchen = Kitchen.builder().name("hub_kitchen").pcapFile(TestPcaps.path("dns.pcap"))
+                try (Kitchen kitchen = Kitchen.builder().name("hub_kitchen").pcapFile(SampleCaptures.path("dns.pcap"))
                         .speed(0).filter("").pokeInterval(Duration.ofHours(1))
                         .hub("localhost:" + hub.kitchenPort()).chef(new netdumplings.api.DumplingChef() {
                         }).build()) {

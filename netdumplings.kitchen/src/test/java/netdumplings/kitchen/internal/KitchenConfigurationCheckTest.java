@@ -7,11 +7,13 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import netdumplings.testing.SampleCaptures;
+
 class KitchenConfigurationCheckTest {
 
     private static TestKitchenConfiguration dnsFile() {
         TestKitchenConfiguration c = new TestKitchenConfiguration();
-        c.pcap = TestPcaps.path("dns.pcap").toString();
+        c.pcap = SampleCaptures.path("dns.pcap").toString();
         return c;
     }
 

@@ -12,6 +12,7 @@ import org.osgi.framework.Bundle;
 
 import netdumplings.api.management.ChefInfo;
 import netdumplings.api.management.KitchenInfo;
+import netdumplings.testing.SampleCaptures;
 
 class KitchenManagementServiceTest {
 
@@ -34,9 +35,9 @@ class KitchenManagementServiceTest {
         RecordingChef fed = new RecordingChef("fed");
         RecordingChef off = new RecordingChef("off");
         TestKitchenConfiguration config = new TestKitchenConfiguration();
-        config.pcap = TestPcaps.path("dns.pcap").toString();
+        config.pcap = SampleCaptures.path("dns.pcap").toString();
         config.filter = "";
-        try (Kitchen kitchen = Kitchen.builder().pcapFile(TestPcaps.path("dns.pcap")).speed(0).filter("")
+        try (Kitchen kitchen = Kitchen.builder().pcapFile(SampleCaptures.path("dns.pcap")).speed(0).filter("")
                 .chef(fed).chef(off).build()) {
             KitchenManagementService management = service(kitchen, config);
             assertTrue(management.disableChef("off"));
@@ -60,7 +61,7 @@ class KitchenManagementServiceTest {
     void enablingResumesFeedingByClassName() throws Exception {
         RecordingChef chef = new RecordingChef("rec");
         TestKitchenConfiguration config = new TestKitchenConfiguration();
-        try (Kitchen kitchen = Kitchen.builder().pcapFile(TestPcaps.path("dns.pcap")).speed(0).filter("")
+        try (Kitchen kitchen = Kitchen.builder().pcapFile(SampleCaptures.path("dns.pcap")).speed(0).filter("")
                 .loop(2).chef(chef).build()) {
             KitchenManagementService management = service(kitchen, config);
             management.disableChef("rec");
@@ -76,7 +77,7 @@ class KitchenManagementServiceTest {
     void disabledChefsStayDisabledInANewKitchen() throws Exception {
         RecordingChef chef = new RecordingChef("rec");
         TestKitchenConfiguration config = new TestKitchenConfiguration();
-        Kitchen[] current = { Kitchen.builder().pcapFile(TestPcaps.path("dns.pcap")).chef(chef).build() };
+        Kitchen[] current = { Kitchen.builder().pcapFile(SampleCaptures.path("dns.pcap")).chef(chef).build() };
         KitchenManagementService management = new KitchenManagementService(new KitchenManagementService.Owner() {
             @Override public Kitchen kitchen() { return current[0]; }
             @Override public KitchenConfiguration config() { return config; }
@@ -84,7 +85,7 @@ class KitchenManagementServiceTest {
         });
         management.disableChef("rec");
         current[0].close();
-        try (Kitchen next = Kitchen.builder().pcapFile(TestPcaps.path("dns.pcap")).speed(0).filter("")
+        try (Kitchen next = Kitchen.builder().pcapFile(SampleCaptures.path("dns.pcap")).speed(0).filter("")
                 .chef(chef).build()) {
             current[0] = next;
             management.applyDisabled(next);

@@ -24,6 +24,7 @@ import netdumplings.api.DumplingDriver;
 import netdumplings.api.NetDumplingsException;
 import netdumplings.api.SniffedPacket;
 import netdumplings.api.json.DumplingJson;
+import netdumplings.testing.SampleCaptures;
 
 /** The engine on real captures: hand-off, drops, errors, intervals, replay options, errors. */
 class KitchenTest {
@@ -47,7 +48,7 @@ class KitchenTest {
     }
 
     private static Kitchen.Builder file(String name) {
-        return Kitchen.builder().pcapFile(TestPcaps.path(name)).speed(0).filter("").pokeInterval(LONG_POKE);
+        return Kitchen.builder().pcapFile(SampleCaptures.path(name)).speed(0).filter("").pokeInterval(LONG_POKE);
     }
 
     @ParameterizedTest

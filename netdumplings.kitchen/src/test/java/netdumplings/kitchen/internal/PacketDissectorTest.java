@@ -8,12 +8,14 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import netdumplings.testing.SampleCaptures;
+
 /** Layers of the first packets of captures of each link type, as tshark shows them. */
 class PacketDissectorTest {
 
     private static List<RecordingChef> run(String file) throws Exception {
         RecordingChef chef = new RecordingChef("rec");
-        try (Kitchen kitchen = Kitchen.builder().pcapFile(TestPcaps.path(file)).speed(0).filter("")
+        try (Kitchen kitchen = Kitchen.builder().pcapFile(SampleCaptures.path(file)).speed(0).filter("")
                 .chef(chef).build()) {
             kitchen.start();
             assertTrue(kitchen.awaitCaptureEnd(Duration.ofSeconds(30)));

@@ -11,12 +11,14 @@ import org.pcap4j.packet.EthernetPacket;
 import org.pcap4j.packet.IpV4Packet;
 import org.pcap4j.packet.Packet;
 
+import netdumplings.testing.SampleCaptures;
+
 class Pcap4jSupportTest {
 
     @Test
     void ethernetIpv4PacketParsesWithTheStaticFactory() throws Exception {
         RecordingChef chef = new RecordingChef("rec");
-        try (Kitchen kitchen = Kitchen.builder().pcapFile(TestPcaps.path("dns.pcap")).speed(0)
+        try (Kitchen kitchen = Kitchen.builder().pcapFile(SampleCaptures.path("dns.pcap")).speed(0)
                 .filter("").chef(chef).build()) {
             kitchen.start();
             assertTrue(kitchen.awaitCaptureEnd(Duration.ofSeconds(30)));
