@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import netdumplings.testing.PcapFiles;
+
 /**
  * The benchmark command ({@code bin/nd-bench}): kitchen throughput, hub fan-out, end to
  * end, start-up, printed in one run. {@code --jmh ARGS} runs the JMH micro-benchmarks
@@ -133,7 +135,7 @@ public final class Bench {
             try {
                 switch (section) {
                     case "kitchen" -> {
-                        Path big = CaptureFiles.repeated(sample, times, work);
+                        Path big = PcapFiles.repeated(sample, times, work);
                         report.section(String.format("1. Kitchen throughput: many-protocols.pcap x%d = %,d packets",
                                 times, times * packetsPerCopy));
                         KitchenBenchmark.run(report, big, times * packetsPerCopy, quick ? 2 : 5);
@@ -144,11 +146,11 @@ public final class Bench {
                                 quick ? new int[] {10, 100} : new int[] {10, 100, 1000});
                     }
                     case "e2e" -> {
-                        Path big = CaptureFiles.repeated(sample, times, work);
+                        Path big = PcapFiles.repeated(sample, times, work);
                         report.section(String.format("3. End to end: many-protocols.pcap x%d -> kitchen -> hub -> eater",
                                 times));
                         EndToEndBenchmark.run(report, pcaps.resolve("dns.pcap"), big,
-                                quick ? pcaps.resolve("dns.pcap") : CaptureFiles.repeated(sample, 5, work));
+                                quick ? pcaps.resolve("dns.pcap") : PcapFiles.repeated(sample, 5, work));
                     }
                     case "startup" -> {
                         report.section("4. Start-up: launch to hub accepting connections, resident memory");

@@ -17,6 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import netdumplings.testing.PcapFiles;
+import netdumplings.testing.SampleCaptures;
+
 /**
  * Exercises the benchmark command's code with --quick sizes (no speed is asserted: only
  * that every section prints its figures and they are positive numbers).
@@ -83,10 +86,10 @@ class BenchSmokeTest {
 
     @Test
     void repeatedCaptureHasOneHeaderAndTheRecordsNTimes(@TempDir Path dir) throws Exception {
-        Path sample = Path.of(System.getProperty("netdumplings.root", "."), "../shared/pcaps/dns.pcap");
-        Path big = CaptureFiles.repeated(sample, 3, dir);
-        long body = Files.size(sample) - CaptureFiles.PCAP_HEADER_BYTES;
-        assertEquals(CaptureFiles.PCAP_HEADER_BYTES + 3 * body, Files.size(big));
+        Path sample = SampleCaptures.path("dns.pcap");
+        Path big = PcapFiles.repeated(sample, 3, dir);
+        long body = Files.size(sample) - PcapFiles.HEADER_BYTES;
+        assertEquals(PcapFiles.HEADER_BYTES + 3 * body, Files.size(big));
         assertEquals(3 * 464, netdumplings.bench.KitchenBenchmark.bareLoop(big));
     }
 
