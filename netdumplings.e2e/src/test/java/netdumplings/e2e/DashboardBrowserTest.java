@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.util.function.Function;
 import java.util.logging.Level;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -28,8 +26,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
@@ -42,6 +38,9 @@ import netdumplings.api.DumplingChef;
 import netdumplings.hub.internal.HubServer;
 import netdumplings.hub.internal.HubSettings;
 import netdumplings.kitchen.internal.Kitchen;
+import netdumplings.testing.HeadlessChromium;
+import netdumplings.testing.PcapFiles;
+import netdumplings.testing.SampleCaptures;
 
 /**
  * The live dashboard in a real headless Chromium, against a real hub fed by a real kitchen
@@ -54,8 +53,6 @@ import netdumplings.kitchen.internal.Kitchen;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration WAIT = Duration.ofSeconds(40);
 
     /** A chef that overrides nothing: one summary string per packet, for the raw view. */
@@ -67,23 +64,22 @@ class DashboardBrowserTest {
 
     private static HubServer hub;
     private static Kitchen kitchen;
-    private static ChromeDriverService driverService;
+    private static HeadlessChromium chromium;
     private static WebDriver browser;
     private static int kitchenPort;
     private static int eaterPort;
 
     @BeforeAll
     static void startEverything() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Chromium and chromedriver are not installed (bin/setup installs them)");
+        HeadlessChromium.assumeInstalled();
         hub = new HubServer(HubSettings.ephemeral().withStatusInterval(Duration.ofSeconds(1)));
         hub.start();
         kitchenPort = hub.kitchenPort();
         eaterPort = hub.eaterPort();
 
-        Path capture = ReplayCapture.join(temp.resolve("replay.pcap"), List.of(ReplayCapture.sample("dns.pcap"),
-                ReplayCapture.sample("arp-request.pcap"), ReplayCapture.sample("arp-response.pcap"),
-                ReplayCapture.sample("many-protocols.pcap")));
+        Path capture = PcapFiles.join(temp.resolve("replay.pcap"), List.of(SampleCaptures.path("dns.pcap"),
+                SampleCaptures.path("arp-request.pcap"), SampleCaptures.path("arp-response.pcap"),
+                SampleCaptures.path("many-protocols.pcap")));
         // 20x, with recorded gaps cut to 100 ms (many-protocols.pcap spans years), for ever.
         kitchen = Kitchen.builder().name("e2e_kitchen").pcapFile(capture).filter("").speed(20)
                 .maxGap(Duration.ofMillis(100)).loop(0).pokeInterval(Duration.ofSeconds(1))
@@ -91,41 +87,25 @@ class DashboardBrowserTest {
                 .chef(new PacketSummaryChef()).hub("localhost:" + kitchenPort).build();
         kitchen.start();
 
-        browser = startChromium();
+        ChromeOptions options = HeadlessChromium.options(temp.resolve("chromium-profile"), 1440, 1280);
+        // The page's console, to check it logs no error (a CSP violation would be one).
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
+        chromium = HeadlessChromium.start(options, driverLog());
+        browser = chromium.browser();
         browser.get("http://localhost:" + eaterPort + "/");
     }
 
-    private static WebDriver startChromium() throws IOException {
-        // The system's driver, never one Selenium Manager would fetch (SE_OFFLINE is set too).
-        driverService = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().withLogOutput(new java.io.FileOutputStream(logFile()))
-                .build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                // Without these Chromium keeps calling out to a network that is closed here.
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--no-default-browser-check",
-                "--user-data-dir=" + Files.createDirectories(temp.resolve("chromium-profile")),
-                "--window-size=1440,1280", "--force-device-scale-factor=1");
-        // The page's console, to check it logs no error (a CSP violation would be one).
-        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
-        return new ChromeDriver(driverService, options);
-    }
-
-    private static File logFile() throws IOException {
+    /** @return chromedriver's log, beside the screenshot */
+    private static Path driverLog() throws IOException {
         Path dir = Files.createDirectories(Path.of(System.getProperty("netdumplings.e2e.screenshot",
                 "target/dashboard.png")).toAbsolutePath().getParent());
-        return dir.resolve("chromedriver.log").toFile();
+        return dir.resolve("chromedriver.log");
     }
 
     @AfterAll
-    static void stopEverything() {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (driverService != null) {
-            driverService.stop();
+    static void stopEverything() throws IOException {
+        if (chromium != null) {
+            chromium.close();
         }
         if (kitchen != null) {
             kitchen.close();
