@@ -28,7 +28,6 @@ import java.util.regex.Pattern;
 
 import org.apache.felix.framework.FrameworkFactory;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,8 +36,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -47,6 +44,9 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
+
+import netdumplings.testing.HeadlessChromium;
+import netdumplings.testing.SampleCaptures;
 
 /**
  * The "Dumplings" page in a real headless Chromium: launches Felix with the bundles of the
@@ -58,8 +58,6 @@ import org.osgi.service.cm.ConfigurationAdmin;
  */
 class ConsoleBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     /** Bundles (by jar file name prefix) from the test classpath installed in the framework. */
     private static final List<String> BUNDLES = List.of("org.apache.felix.scr-", "org.osgi.service.component-",
             "org.osgi.util.promise-", "org.osgi.util.function-", "org.apache.felix.configadmin-", "org.apache.felix.log-",
@@ -73,15 +71,14 @@ class ConsoleBrowserTest {
     static Path temp;
 
     private static Framework framework;
-    private static ChromeDriverService driverService;
+    private static HeadlessChromium chromium;
     private static ChromeDriver browser;
     private static int httpPort;
     private static String password;
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Chromium and chromedriver are not installed (bin/setup installs them)");
+        HeadlessChromium.assumeInstalled();
         httpPort = freePort();
         Map<String, String> props = new HashMap<>();
         props.put(Constants.FRAMEWORK_STORAGE, temp.resolve("felix-cache").toString());
@@ -117,25 +114,22 @@ class ConsoleBrowserTest {
         ConfigurationAdmin cm = service(context, ConfigurationAdmin.class);
         int kitchenPort = freePort();
         update(cm.getConfiguration("netdumplings.hub", "?"), Map.of("in_port", kitchenPort, "out_port", freePort()));
-        Path pcaps = Path.of(System.getProperty("netdumplings.root", "..")).resolve("../shared/pcaps").normalize();
         update(cm.getFactoryConfiguration("netdumplings.kitchen", "dns", "?"), Map.of("kitchen_name", "dns_kitchen",
-                "pcap", pcaps.resolve("dns.pcap").toString(), "speed", 0.0, "filter", "",
+                "pcap", SampleCaptures.path("dns.pcap").toString(), "speed", 0.0, "filter", "",
                 "hub", "localhost:" + kitchenPort));
         update(cm.getFactoryConfiguration("netdumplings.kitchen", "arp", "?"), Map.of("kitchen_name", "arp_kitchen",
-                "pcap", pcaps.resolve("many-protocols.pcap").toString(), "speed", 0.0, "loop", 1, "filter", "arp",
+                "pcap", SampleCaptures.path("many-protocols.pcap").toString(), "speed", 0.0, "loop", 1, "filter", "arp",
                 "hub", "localhost:" + kitchenPort));
         password = awaitPassword(cm);
         awaitConsole();
-        browser = startChromium();
+        chromium = HeadlessChromium.start(HeadlessChromium.options(temp.resolve("chromium-profile"), 1600, 1200), null);
+        browser = chromium.browser();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (browser != null) {
-            browser.quit();
-        }
-        if (driverService != null) {
-            driverService.stop();
+        if (chromium != null) {
+            chromium.close();
         }
         if (framework != null) {
             framework.stop();
@@ -207,19 +201,6 @@ class ConsoleBrowserTest {
             }
         }
         return null;
-    }
-
-    private static ChromeDriver startChromium() throws IOException {
-        driverService = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--no-default-browser-check",
-                "--user-data-dir=" + Files.createDirectories(temp.resolve("chromium-profile")),
-                "--window-size=1600,1200", "--force-device-scale-factor=1");
-        return new ChromeDriver(driverService, options);
     }
 
     /**
