@@ -3,12 +3,10 @@ package netdumplings.eater.internal.cli;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.ZoneId;
-import java.util.List;
 
 import netdumplings.api.Dumpling;
 import netdumplings.eater.DumplingEater;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code nd-hubdetails}: waits for one {@code SystemStatusChef} dumpling, prints its
@@ -19,11 +17,7 @@ import picocli.CommandLine.Option;
         description = {"A dumpling eater.", "",
             "Connects to nd-hub (the dumpling hub) and waits for a single SystemStatus dumpling which it "
                     + "displays the full contents of and then exits."})
-public final class NdHubDetails extends EaterCommand {
-
-    @Option(names = {"-n", "--eater-name"}, paramLabel = "EATER_NAME", defaultValue = "detailseater",
-            description = "Dumpling eater name for this tool when connecting to nd-hub. Default: ${DEFAULT-VALUE}.")
-    String eaterName;
+public final class NdHubDetails extends StatusEaterCommand {
 
     private volatile boolean printed;
 
@@ -33,7 +27,7 @@ public final class NdHubDetails extends EaterCommand {
      * @param zone unused (no times printed); for symmetry with the other tools
      */
     public NdHubDetails(PrintStream out, PrintStream err, ZoneId zone) {
-        super("nd-hubdetails", out, err, zone, false);
+        super("nd-hubdetails", "detailseater", out, err, zone, false);
     }
 
     /** Runs nd-hubdetails and exits with its code. */
@@ -48,10 +42,7 @@ public final class NdHubDetails extends EaterCommand {
 
     @Override
     public Integer call() {
-        DumplingEater.Builder builder = DumplingEater.builder()
-                .name(eaterName)
-                .hub(hub)
-                .chefs(List.of("SystemStatusChef"))
+        DumplingEater.Builder builder = statusEater()
                 .reconnect(false)
                 .onConnect(this::connected)
                 .onDumpling(this::print);

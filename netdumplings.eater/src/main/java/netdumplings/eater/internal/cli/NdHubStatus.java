@@ -3,14 +3,12 @@ package netdumplings.eater.internal.cli;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.ZoneId;
-import java.util.List;
 import java.util.Map;
 
 import netdumplings.api.Dumpling;
 import netdumplings.eater.DumplingEater;
 import netdumplings.eater.HubConnectionException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * {@code nd-hubstatus}: for every {@code SystemStatusChef} dumpling, prints
@@ -21,11 +19,7 @@ import picocli.CommandLine.Option;
         description = {"A dumpling eater.", "",
             "Connects to nd-hub (the dumpling hub) and continually prints summary status information "
                     + "from any SystemStatusChef dumplings."})
-public final class NdHubStatus extends EaterCommand {
-
-    @Option(names = {"-n", "--eater-name"}, paramLabel = "EATER_NAME", defaultValue = "statuseater",
-            description = "Dumpling eater name for this tool when connecting to nd-hub. Default: ${DEFAULT-VALUE}.")
-    String eaterName;
+public final class NdHubStatus extends StatusEaterCommand {
 
     /** Length of the last line written in place, to blank out what a shorter one leaves. */
     private int lastLength;
@@ -37,7 +31,7 @@ public final class NdHubStatus extends EaterCommand {
      * @param terminal whether {@code out} is a terminal: lines are then rewritten in place
      */
     public NdHubStatus(PrintStream out, PrintStream err, ZoneId zone, boolean terminal) {
-        super("nd-hubstatus", out, err, zone, terminal);
+        super("nd-hubstatus", "statuseater", out, err, zone, terminal);
     }
 
     /** Runs nd-hubstatus and exits with its code. */
@@ -48,10 +42,7 @@ public final class NdHubStatus extends EaterCommand {
 
     @Override
     public Integer call() {
-        DumplingEater.Builder builder = DumplingEater.builder()
-                .name(eaterName)
-                .hub(hub)
-                .chefs(List.of("SystemStatusChef"))
+        DumplingEater.Builder builder = statusEater()
                 .onConnect(this::connected)
                 .onDumpling(this::print)
                 .onConnectionLost(this::lost);

@@ -22,6 +22,7 @@ import netdumplings.api.DumplingDriver;
 import netdumplings.api.json.DumplingJson;
 import netdumplings.eater.TestHub;
 import netdumplings.hub.internal.HubSettings;
+import picocli.CommandLine;
 
 /** nd-print, nd-hubdetails and nd-hubstatus, run in-process against the real hub. */
 class CommandLineEatersTest {
@@ -202,6 +203,19 @@ class CommandLineEatersTest {
             assertTrue(out.contains("\"eater_name\": \"details\""), out);
             assertEquals("", run.err());
         }
+    }
+
+    @Test
+    void theStatusToolsNameTheirEaterUnlessToldOtherwise() {
+        NdHubDetails details = new NdHubDetails(System.out, System.err, ZONE);
+        new CommandLine(details).parseArgs();
+        assertEquals("detailseater", details.eaterName);
+        NdHubStatus status = new NdHubStatus(System.out, System.err, ZONE, false);
+        new CommandLine(status).parseArgs();
+        assertEquals("statuseater", status.eaterName);
+        NdHubStatus named = new NdHubStatus(System.out, System.err, ZONE, false);
+        new CommandLine(named).parseArgs("--eater-name", "mine");
+        assertEquals("mine", named.eaterName);
     }
 
     @Test
