@@ -1,5 +1,6 @@
 package netdumplings.kitchen.internal;
 
+import static netdumplings.kitchen.internal.TestChefs.stats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,10 +70,6 @@ class BadPacketsTest {
             packet.packet();
             throw new IllegalStateException("chef failure on purpose");
         }
-    }
-
-    private static ChefStatistics stats(Kitchen kitchen, String chef) {
-        return kitchen.statistics().stream().filter(s -> s.chef().equals(chef)).findFirst().orElseThrow();
     }
 
     private static Kitchen replay(Path file, DumplingChef... chefs) {

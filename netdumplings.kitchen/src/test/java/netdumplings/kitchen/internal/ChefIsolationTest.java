@@ -1,5 +1,7 @@
 package netdumplings.kitchen.internal;
 
+import static netdumplings.kitchen.internal.TestChefs.named;
+import static netdumplings.kitchen.internal.TestChefs.stats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,24 +39,6 @@ class ChefIsolationTest {
             long n = packets.incrementAndGet();
             return n % 100 == 0 ? n : null;
         }
-    }
-
-    private static DumplingChef named(String name, java.util.function.Function<SniffedPacket, Object> handler) {
-        return new DumplingChef() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public Object packetHandler(SniffedPacket packet) {
-                return handler.apply(packet);
-            }
-        };
-    }
-
-    private static ChefStatistics stats(Kitchen kitchen, String chef) {
-        return kitchen.statistics().stream().filter(s -> s.chef().equals(chef)).findFirst().orElseThrow();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 
@@ -11,55 +12,50 @@ import netdumplings.testing.SampleCaptures;
 
 class KitchenConfigurationCheckTest {
 
-    private static TestKitchenConfiguration dnsFile() {
+    /** @return a valid configuration replaying dns.pcap, then changed by {@code change} */
+    private static TestKitchenConfiguration dnsFile(Consumer<TestKitchenConfiguration> change) {
         TestKitchenConfiguration c = new TestKitchenConfiguration();
         c.pcap = SampleCaptures.path("dns.pcap").toString();
+        change.accept(c);
         return c;
     }
 
-    private static String problem(TestKitchenConfiguration c) {
+    private static void assertProblem(String start, TestKitchenConfiguration c) {
         Optional<String> p = KitchenConfigurationCheck.problem(c);
-        assertTrue(p.isPresent(), "expected a problem");
-        return p.get();
+        assertTrue(p.isPresent(), "expected a problem starting with " + start);
+        assertTrue(p.get().startsWith(start), p.get());
     }
 
     @Test
     void validFileConfigurationPasses() {
-        assertEquals(Optional.empty(), KitchenConfigurationCheck.problem(dnsFile()));
+        assertEquals(Optional.empty(), KitchenConfigurationCheck.problem(dnsFile(c -> { })));
     }
 
     @Test
     void missingCaptureFileNamesPcap() {
-        TestKitchenConfiguration c = dnsFile();
-        c.pcap = "/nonexistent/x.pcap";
-        assertTrue(problem(c).startsWith("pcap: capture file /nonexistent/x.pcap does not exist"), problem(c));
+        assertProblem("pcap: capture file /nonexistent/x.pcap does not exist",
+                dnsFile(c -> c.pcap = "/nonexistent/x.pcap"));
     }
 
     @Test
     void badFilterNamesFilter() {
-        TestKitchenConfiguration c = dnsFile();
-        c.filter = "tcp and and";
-        assertTrue(problem(c).startsWith("filter: bad filter"), problem(c));
+        assertProblem("filter: bad filter", dnsFile(c -> c.filter = "tcp and and"));
     }
 
     @Test
     void unknownInterfaceNamesInterface() {
         TestKitchenConfiguration c = new TestKitchenConfiguration();
         c.iface = "nosuchif0";
-        assertTrue(problem(c).startsWith("interface: "), problem(c));
+        assertProblem("interface: ", c);
     }
 
     @Test
     void hubPortOutOfRangeNamesHub() {
-        TestKitchenConfiguration c = dnsFile();
-        c.hub = "localhost:70000";
-        assertTrue(problem(c).startsWith("hub: "), problem(c));
+        assertProblem("hub: ", dnsFile(c -> c.hub = "localhost:70000"));
     }
 
     @Test
     void nonPositivePokeIntervalNamesPokeInterval() {
-        TestKitchenConfiguration c = dnsFile();
-        c.poke = 0;
-        assertTrue(problem(c).startsWith("poke_interval: "), problem(c));
+        assertProblem("poke_interval: ", dnsFile(c -> c.poke = 0));
     }
 }

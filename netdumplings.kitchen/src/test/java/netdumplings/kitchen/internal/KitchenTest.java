@@ -1,5 +1,7 @@
 package netdumplings.kitchen.internal;
 
+import static netdumplings.kitchen.internal.TestChefs.named;
+import static netdumplings.kitchen.internal.TestChefs.stats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -41,10 +43,6 @@ class KitchenTest {
             packets.incrementAndGet();
             return null;
         }
-    }
-
-    private static ChefStatistics stats(Kitchen kitchen, String chef) {
-        return kitchen.statistics().stream().filter(s -> s.chef().equals(chef)).findFirst().orElseThrow();
     }
 
     private static Kitchen.Builder file(String name) {
@@ -90,23 +88,15 @@ class KitchenTest {
     void slowChefDropsWhileCountingChefSeesEverything() throws Exception {
         CountingChef counting = new CountingChef();
         CountDownLatch release = new CountDownLatch(1);
-        DumplingChef sleepy = new DumplingChef() {
-            @Override
-            public String name() {
-                return "SleepyChef";
+        DumplingChef sleepy = named("SleepyChef", packet -> {
+            try {
+                // Sleeps on its first packet until the whole file is captured.
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-
-            @Override
-            public Object packetHandler(SniffedPacket packet) {
-                try {
-                    // Sleeps on its first packet until the whole file is captured.
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            }
-        };
+            return null;
+        });
         // 16-packet batches, 200 batches per chef queue: the sleepy chef can hold at most
         // 200 queued batches plus the one it sleeps on; the replay waits for it once (the
         // default 1 s), then the rest is dropped for it only.
@@ -176,17 +166,7 @@ class KitchenTest {
                 return "SummaryChef";
             }
         };
-        DumplingChef invalid = new DumplingChef() {
-            @Override
-            public String name() {
-                return "InvalidChef";
-            }
-
-            @Override
-            public Object packetHandler(SniffedPacket packet) {
-                return new Object(); // not JSON-able
-            }
-        };
+        DumplingChef invalid = named("InvalidChef", packet -> new Object()); // not JSON-able
         List<byte[]> sent = new CopyOnWriteArrayList<>();
         try (Kitchen kitchen = file("arp-request.pcap").chef(summaries).chef(invalid).sink(sent::add).build()) {
             kitchen.start();
