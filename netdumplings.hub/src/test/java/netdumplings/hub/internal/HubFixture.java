@@ -54,6 +54,26 @@ final class HubFixture implements AfterEachCallback {
         return closeLater(WebSocketTestClient.connect(port));
     }
 
+    /** A kitchen and an eater of the hub, each past its hello. */
+    record Clients(WebSocketTestClient kitchen, WebSocketTestClient eater) {
+    }
+
+    /**
+     * Connects a kitchen and an eater to the hub started last (both closed after the test),
+     * and waits up to 5 s until the hub counts one of each.
+     *
+     * @param kitchenHello the kitchen's hello
+     * @param eaterName    the eater's name, in its hello
+     */
+    Clients kitchenAndEater(String kitchenHello, String eaterName) throws Exception {
+        WebSocketTestClient kitchen = client(hub.kitchenPort());
+        kitchen.send(kitchenHello);
+        WebSocketTestClient eater = client(hub.eaterPort());
+        eater.send("{\"eater_name\": \"" + eaterName + "\"}");
+        await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
+        return new Clients(kitchen, eater);
+    }
+
     /** Waits up to 5 s for the hub's statistics to meet {@code condition}; fails the test otherwise. */
     HubStatistics await(Predicate<HubStatistics> condition) throws InterruptedException {
         return await(condition, 5);

@@ -137,15 +137,11 @@ class HubReliabilityTest {
     @Test
     void slowButReadingEaterIsNotClosed() throws Exception {
         hub = hubs.start(HubFixture.quiet().withEaterStallTimeout(Duration.ofMillis(300)));
-        WebSocketTestClient kitchen = hubs.client(hub.kitchenPort());
-        kitchen.send(KITCHEN_HELLO);
-        WebSocketTestClient eater = hubs.client(hub.eaterPort());
-        eater.send("{\"eater_name\": \"idle\"}");
-        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1, 5);
+        HubFixture.Clients clients = hubs.kitchenAndEater(KITCHEN_HELLO, "idle");
         // Idle for longer than the stall timeout: nothing waits for it, so it is not stalled.
         Thread.sleep(1000);
-        kitchen.send(dumpling(7, 1));
-        assertEquals(7, JSON.readTree(eater.nextDumpling()).at("/payload/i").asInt());
+        clients.kitchen().send(dumpling(7, 1));
+        assertEquals(7, JSON.readTree(clients.eater().nextDumpling()).at("/payload/i").asInt());
         assertEquals(1, hub.statistics().eaterCount());
     }
 
@@ -159,11 +155,7 @@ class HubReliabilityTest {
     @Test
     void thousandClientsComingAndGoingDoNotDisturbTheFlow() throws Exception {
         hub = hubs.start(HubFixture.quiet());
-        WebSocketTestClient kitchen = hubs.client(hub.kitchenPort());
-        kitchen.send(KITCHEN_HELLO);
-        WebSocketTestClient eater = hubs.client(hub.eaterPort());
-        eater.send("{\"eater_name\": \"steady\"}");
-        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1, 5);
+        HubFixture.Clients clients = hubs.kitchenAndEater(KITCHEN_HELLO, "steady");
 
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<?>> churn = new ArrayList<>();
@@ -188,8 +180,8 @@ class HubReliabilityTest {
         }
         int sent = 0;
         while (!churn.stream().allMatch(Future::isDone)) {
-            kitchen.send(dumpling(sent, 16));
-            assertEquals(sent, JSON.readTree(eater.nextDumpling()).at("/payload/i").asInt());
+            clients.kitchen().send(dumpling(sent, 16));
+            assertEquals(sent, JSON.readTree(clients.eater().nextDumpling()).at("/payload/i").asInt());
             sent++;
         }
         pool.shutdown();
@@ -199,31 +191,27 @@ class HubReliabilityTest {
         assertTrue(sent > 0);
         // Every churning client is gone; the steady pair is still there and still works.
         hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1, 20);
-        kitchen.send(dumpling(-1, 1));
-        assertEquals(-1, JSON.readTree(eater.nextDumpling()).at("/payload/i").asInt());
-        assertTrue(kitchen.isOpen() && eater.isOpen());
+        clients.kitchen().send(dumpling(-1, 1));
+        assertEquals(-1, JSON.readTree(clients.eater().nextDumpling()).at("/payload/i").asInt());
+        assertTrue(clients.kitchen().isOpen() && clients.eater().isOpen());
     }
 
     @Test
     void gracefulStopClosesKitchensFirstAndSaysHowManyTheyDelivered() throws Exception {
         hub = hubs.start(HubFixture.quiet());
-        WebSocketTestClient kitchen = hubs.client(hub.kitchenPort());
-        kitchen.send(KITCHEN_HELLO);
-        WebSocketTestClient eater = hubs.client(hub.eaterPort());
-        eater.send("{\"eater_name\": \"e\"}");
-        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1, 5);
+        HubFixture.Clients clients = hubs.kitchenAndEater(KITCHEN_HELLO, "e");
         for (int i = 0; i < 300; i++) {
-            kitchen.send(dumpling(i, 100));
+            clients.kitchen().send(dumpling(i, 100));
         }
-        kitchen.send("not a dumpling");
+        clients.kitchen().send("not a dumpling");
         hubs.await(s -> s.dumplingsIn() == 300 && s.invalidFrames() == 1, 5);
 
         hub.close();
 
-        assertEquals(1001, kitchen.awaitCloseCode());
-        assertEquals(HubServer.KITCHEN_CLOSE_REASON + 301, kitchen.closeReason);
-        assertEquals(1001, eater.awaitCloseCode());
-        assertEquals("hub shutting down", eater.closeReason);
-        assertEquals(300, eater.texts.size(), "every accepted dumpling is written before the eater's close");
+        assertEquals(1001, clients.kitchen().awaitCloseCode());
+        assertEquals(HubServer.KITCHEN_CLOSE_REASON + 301, clients.kitchen().closeReason);
+        assertEquals(1001, clients.eater().awaitCloseCode());
+        assertEquals("hub shutting down", clients.eater().closeReason);
+        assertEquals(300, clients.eater().texts.size(), "every accepted dumpling is written before the eater's close");
     }
 }

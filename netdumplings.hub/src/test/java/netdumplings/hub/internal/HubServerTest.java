@@ -89,15 +89,13 @@ class HubServerTest {
     @Test
     void fragmentedDumplingIsForwardedWhole() throws Exception {
         startQuiet();
-        WebSocketTestClient kitchen = kitchen();
-        WebSocketTestClient eater = eater("e");
-        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
+        HubFixture.Clients clients = hubs.kitchenAndEater(KITCHEN_HELLO, "e");
 
         int half = ODD_DUMPLING.length() / 2;
-        kitchen.sendPart(ODD_DUMPLING.substring(0, half), false);
-        kitchen.sendPart(ODD_DUMPLING.substring(half), true);
+        clients.kitchen().sendPart(ODD_DUMPLING.substring(0, half), false);
+        clients.kitchen().sendPart(ODD_DUMPLING.substring(half), true);
 
-        assertEquals(ODD_DUMPLING, eater.next());
+        assertEquals(ODD_DUMPLING, clients.eater().next());
     }
 
     @Test
@@ -218,37 +216,33 @@ class HubServerTest {
     @Test
     void invalidFramesAreDroppedAndTheKitchenStaysConnected() throws Exception {
         startQuiet();
-        WebSocketTestClient kitchen = kitchen();
-        WebSocketTestClient eater = eater("e");
-        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
+        HubFixture.Clients clients = hubs.kitchenAndEater(KITCHEN_HELLO, "e");
 
-        kitchen.send("not json at all");
-        kitchen.send("{\"metadata\": {\"kitchen\": \"k\"}, \"payload\": 1}");
-        kitchen.send("{\"payload\": 1}");
-        kitchen.send("[1, 2, 3]");
-        kitchen.sendBinary("{\"metadata\": {\"chef\": \"BinaryChef\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        kitchen.send(ODD_DUMPLING);
+        clients.kitchen().send("not json at all");
+        clients.kitchen().send("{\"metadata\": {\"kitchen\": \"k\"}, \"payload\": 1}");
+        clients.kitchen().send("{\"payload\": 1}");
+        clients.kitchen().send("[1, 2, 3]");
+        clients.kitchen().sendBinary("{\"metadata\": {\"chef\": \"BinaryChef\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        clients.kitchen().send(ODD_DUMPLING);
 
-        assertEquals(ODD_DUMPLING, eater.next(), "only the valid dumpling is forwarded");
+        assertEquals(ODD_DUMPLING, clients.eater().next(), "only the valid dumpling is forwarded");
         HubStatistics stats = hubs.await(s -> s.dumplingsIn() == 1);
         assertEquals(4, stats.invalidFrames());
         assertEquals(1, stats.binaryFramesDropped());
         assertEquals(5, stats.kitchens().get(0).invalidFrames());
-        assertTrue(kitchen.isOpen());
-        assertNull(eater.texts.poll(100, TimeUnit.MILLISECONDS));
+        assertTrue(clients.kitchen().isOpen());
+        assertNull(clients.eater().texts.poll(100, TimeUnit.MILLISECONDS));
     }
 
     @Test
     void messageOverTheLimitClosesWith1009() throws Exception {
         start(HubFixture.quiet().withMaxMessageBytes(1000));
-        WebSocketTestClient kitchen = kitchen();
-        WebSocketTestClient eater = eater("e");
-        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
+        HubFixture.Clients clients = hubs.kitchenAndEater(KITCHEN_HELLO, "e");
 
-        kitchen.send("{\"metadata\": {\"chef\": \"Big\"}, \"payload\": \"" + "x".repeat(1000) + "\"}");
+        clients.kitchen().send("{\"metadata\": {\"chef\": \"Big\"}, \"payload\": \"" + "x".repeat(1000) + "\"}");
 
-        assertEquals(1009, kitchen.awaitCloseCode());
-        assertTrue(eater.isOpen());
+        assertEquals(1009, clients.kitchen().awaitCloseCode());
+        assertTrue(clients.eater().isOpen());
         assertEquals(0, hub.statistics().dumplingsIn());
     }
 
@@ -265,36 +259,32 @@ class HubServerTest {
     @Test
     void defaultLimitIsOneMebibyte() throws Exception {
         startQuiet();
-        WebSocketTestClient kitchen = kitchen();
-        WebSocketTestClient eater = eater("e");
-        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
+        HubFixture.Clients clients = hubs.kitchenAndEater(KITCHEN_HELLO, "e");
         String head = "{\"metadata\": {\"chef\": \"Big\"}, \"payload\": \"";
         String fits = head + "x".repeat(netdumplings.api.json.DumplingJson.MAX_MESSAGE_BYTES - head.length() - 2) + "\"}";
 
-        kitchen.send(fits);
-        assertEquals(fits, eater.next());
-        kitchen.send(fits.replace("\"}", "x\"}"));
-        assertEquals(1009, kitchen.awaitCloseCode());
+        clients.kitchen().send(fits);
+        assertEquals(fits, clients.eater().next());
+        clients.kitchen().send(fits.replace("\"}", "x\"}"));
+        assertEquals(1009, clients.kitchen().awaitCloseCode());
     }
 
     @Test
     void gracefulCloseFlushesThenClosesEveryClientWith1001() throws Exception {
         startQuiet();
-        WebSocketTestClient kitchen = kitchen();
-        WebSocketTestClient eater = eater("e");
+        HubFixture.Clients clients = hubs.kitchenAndEater(KITCHEN_HELLO, "e");
         WebSocketTestClient silent = hubs.client(hub.eaterPort()); // no hello yet
-        hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 1);
         for (int i = 0; i < 200; i++) {
-            kitchen.send("{\"metadata\": {\"chef\": \"C\"}, \"payload\": " + i + "}");
+            clients.kitchen().send("{\"metadata\": {\"chef\": \"C\"}, \"payload\": " + i + "}");
         }
         hubs.await(s -> s.dumplingsIn() == 200);
 
         hub.close();
 
-        assertEquals(1001, kitchen.awaitCloseCode());
-        assertEquals(1001, eater.awaitCloseCode());
+        assertEquals(1001, clients.kitchen().awaitCloseCode());
+        assertEquals(1001, clients.eater().awaitCloseCode());
         assertEquals(1001, silent.awaitCloseCode());
-        assertEquals(200, eater.texts.size(), "every accepted dumpling is written before the close");
+        assertEquals(200, clients.eater().texts.size(), "every accepted dumpling is written before the close");
         assertFalse(hub.isRunning());
     }
 
