@@ -558,8 +558,12 @@ public final class HubServer implements AutoCloseable {
     }
 
     private void publish(ByteBuffer json) {
+        publish(json, eaters);
+    }
+
+    private void publish(ByteBuffer json, Iterable<EaterEndpoint> to) {
         int sent = 0;
-        for (EaterEndpoint eater : eaters) {
+        for (EaterEndpoint eater : to) {
             if (eater.send(json)) {
                 sent++;
             }
@@ -590,9 +594,12 @@ public final class HubServer implements AutoCloseable {
             if (state.get() != State.STARTED) {
                 return;
             }
+            // Sent to exactly the eaters it lists: one that joins meanwhile gets the next one,
+            // never a status that does not count it.
+            List<EaterEndpoint> to = List.copyOf(eaters);
             Dumpling status = new Dumpling(STATUS_CHEF, null, System.currentTimeMillis() / 1000.0,
-                    DumplingDriver.INTERVAL, statusPayload());
-            publish(ByteBuffer.wrap(DumplingJson.toJsonBytes(status)));
+                    DumplingDriver.INTERVAL, statusPayload(to));
+            publish(ByteBuffer.wrap(DumplingJson.toJsonBytes(status)), to);
         } catch (RuntimeException e) {
             // Never let an exception cancel the periodic task.
             LOG.error("cannot send the hub's status dumpling", e);
@@ -601,6 +608,10 @@ public final class HubServer implements AutoCloseable {
 
     /** @return the payload of a status dumpling, keys in the original's order */
     Map<String, Object> statusPayload() {
+        return statusPayload(eaters);
+    }
+
+    private Map<String, Object> statusPayload(List<EaterEndpoint> eaters) {
         List<Map<String, Object>> kitchenInfo = new ArrayList<>();
         for (KitchenEndpoint kitchen : kitchens) {
             kitchenInfo.add(clientInfo("info_from_kitchen", kitchen.helloFields(), kitchen));
