@@ -2,8 +2,13 @@ package netdumplings.eater.internal.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +23,7 @@ import picocli.CommandLine.Option;
 
 /**
  * What the command-line eaters share: where they print, the options every one has
- * ({@code --hub}, {@code --color}, {@code --help}, {@code --version}), picocli set-up with
+ * ({@code --hub}, {@code --token-file}, {@code --color}, {@code --help}, {@code --version}), picocli set-up with
  * one-line errors and exit code 2 for bad usage, one-line connection notices on stderr,
  * and a way to stop them from another thread (Ctrl-C, tests).
  * <p>
@@ -40,6 +45,11 @@ abstract class EaterCommand implements Callable<Integer> {
     @Option(names = {"-h", "--hub"}, paramLabel = "HOST:PORT", defaultValue = "localhost:11348",
             description = "Address where nd-hub is sending dumplings from. Default: ${DEFAULT-VALUE}.")
     String hub;
+
+    @Option(names = "--token-file", paramLabel = "FILE", order = 999,
+            description = "Send the token on this file's first line to the hub (for a hub with an eater token). "
+                    + "Default: none.")
+    Path tokenFile;
 
     @Option(names = "--color", negatable = true, defaultValue = "true", fallbackValue = "true", order = 1000,
             description = "Print color output. Default: on.")
@@ -113,6 +123,34 @@ abstract class EaterCommand implements Callable<Integer> {
         if (e != null) {
             e.close();
         }
+    }
+
+    /**
+     * @param name the eater's name
+     * @return a builder for an eater of this tool's {@code --hub} and {@code --token-file}
+     * @throws IllegalArgumentException (a usage error) if the token file cannot be read or is empty
+     */
+    DumplingEater.Builder eaterBuilder(String name) {
+        DumplingEater.Builder builder = DumplingEater.builder().name(name).hub(hub);
+        if (tokenFile != null) {
+            builder.token(readToken(tokenFile));
+        }
+        return builder;
+    }
+
+    /** The secret comes from a file: a command line is visible to every user of the machine. */
+    private static String readToken(Path file) {
+        String line;
+        try (BufferedReader in = Files.newBufferedReader(file)) {
+            line = in.readLine();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--token-file: cannot read '" + file + "': "
+                    + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()));
+        }
+        if (line == null || line.isBlank()) {
+            throw new IllegalArgumentException("--token-file: '" + file + "' is empty; its first line must hold the secret");
+        }
+        return line.strip();
     }
 
     /**

@@ -68,9 +68,7 @@ public final class NdPrint extends EaterCommand {
 
     @Override
     public Integer call() {
-        DumplingEater.Builder builder = DumplingEater.builder()
-                .name(eaterName)
-                .hub(hub)
+        DumplingEater.Builder builder = eaterBuilder(eaterName)
                 .chefs(chefs)
                 .kitchens(kitchens)
                 .onConnect(this::connected)

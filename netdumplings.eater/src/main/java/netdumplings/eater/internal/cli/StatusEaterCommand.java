@@ -40,6 +40,6 @@ abstract class StatusEaterCommand extends EaterCommand {
 
     /** @return an eater of the status dumplings, with the name and hub of the command line */
     DumplingEater.Builder statusEater() {
-        return DumplingEater.builder().name(eaterName).hub(hub).chefs(List.of(STATUS_CHEF));
+        return eaterBuilder(eaterName).chefs(List.of(STATUS_CHEF));
     }
 }

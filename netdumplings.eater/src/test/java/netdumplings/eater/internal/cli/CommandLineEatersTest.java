@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
@@ -16,11 +18,13 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import netdumplings.api.Dumpling;
 import netdumplings.api.DumplingDriver;
 import netdumplings.api.json.DumplingJson;
 import netdumplings.eater.TestHub;
+import netdumplings.hub.internal.HubSecurity;
 import netdumplings.hub.internal.HubSettings;
 import picocli.CommandLine;
 
@@ -159,6 +163,33 @@ class CommandLineEatersTest {
         assertEquals(2, run.exit.get(10, TimeUnit.SECONDS));
         assertEquals("nd-print: invalid hub address \"localhost:port\": expected HOST:PORT (see nd-print --help)\n",
                 run.err());
+    }
+
+    @Test
+    void ndPrintSendsTheTokenOfItsTokenFile(@TempDir Path dir) throws Exception {
+        HubSettings guarded = HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1))
+                .withSecurity(HubSecurity.NONE.withTokens(null, "eat-secret"));
+        try (TestHub hub = TestHub.start(guarded).kitchen("lo_kitchen")) {
+            Path token = Files.writeString(dir.resolve("eater.token"), "eat-secret\n");
+            Run run = print("--no-color", "--token-file", token.toString(), "-h", hub.eaterAddress());
+            hub.awaitEaters(1);
+            publishTwo(hub);
+            awaitOutput(run, "\"end\"");
+            assertEquals(0, run.stop());
+        }
+    }
+
+    @Test
+    void ndPrintRefusesAnUnreadableOrEmptyTokenFileInOneLine(@TempDir Path dir) throws Exception {
+        Run missing = print("--token-file", dir.resolve("none").toString());
+        assertEquals(2, missing.exit.get(10, TimeUnit.SECONDS));
+        assertEquals("nd-print: --token-file: cannot read '" + dir.resolve("none") + "': no such file (see nd-print --help)\n",
+                missing.err());
+        Path empty = Files.createFile(dir.resolve("empty"));
+        Run blank = new Run(s -> new NdHubDetails(s[0], s[1], ZONE), "--token-file", empty.toString());
+        assertEquals(2, blank.exit.get(10, TimeUnit.SECONDS));
+        assertEquals("nd-hubdetails: --token-file: '" + empty + "' is empty; its first line must hold the secret "
+                + "(see nd-hubdetails --help)\n", blank.err());
     }
 
     @Test
