@@ -237,11 +237,10 @@ class HotDeploymentIT {
     /**
      * A copy of the capture whose packets are stamped {@value #PACED_BATCH} at a time,
      * {@value #PACED_GAP_MICROS} µs apart: replayed at speed 1 that is a steady 128,000
-     * packets/s, in full batches. As fast as possible (about 1 M/s here) a chef's queue of
-     * 65,536 packets would cover only some 65 ms of that chef being descheduled, and the
-     * machine is shared with builds: the untouched chef could drop (counted) and the exact
-     * count would fail for a reason that is not the one under test. The original's own
-     * gaps (years, at times) make its pace useless for this.
+     * packets/s, in full batches, so the replay lasts as long as the deployment cycles
+     * whatever the machine's speed (as fast as possible, about 1 M/s here, it would be over
+     * in a few seconds). The original's own gaps (years, at times) make its pace useless
+     * for this.
      */
     private Path paced(Path original) throws Exception {
         java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(Files.readAllBytes(original));
