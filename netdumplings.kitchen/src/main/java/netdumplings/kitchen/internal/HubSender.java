@@ -44,8 +44,8 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     private static final long MIN_BACKOFF_MILLIS = 500;
     private static final long MAX_BACKOFF_MILLIS = 30_000;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** A write blocked this long (a hub that stopped reading) drops the connection. */
-    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+    /** Default: a write blocked this long (a hub that stopped reading) drops the connection. */
+    static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
     /** Dumplings per write at most; well within the resend window, see fillBatch. */
     static final int BATCH_DUMPLINGS = 256;
     /** Bytes per write at most (roughly: one more dumpling may pass it). */
@@ -61,6 +61,7 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     private final URI uri;
     private final Supplier<String> hello;
     private final String token;
+    private final Duration writeTimeout;
     private final BlockingQueue<byte[]> queue;
     private final Thread thread;
     private final LongAdder overflowed = new LongAdder();
@@ -103,6 +104,18 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
      *                 blank for none (the original protocol: nothing is added)
      */
     public HubSender(String hub, Supplier<String> hello, int capacity, String token) {
+        this(hub, hello, capacity, token, WRITE_TIMEOUT);
+    }
+
+    /**
+     * As {@link #HubSender(String, Supplier, int, String)}, with a write timeout other than
+     * the default {@link #WRITE_TIMEOUT} (tests).
+     *
+     * @param writeTimeout a write blocked for longer (a hub that stopped reading) drops the
+     *                     connection
+     */
+    HubSender(String hub, Supplier<String> hello, int capacity, String token, Duration writeTimeout) {
+        this.writeTimeout = requireNonNull(writeTimeout, "writeTimeout");
         this.uri = toUri(requireNonNull(hub, "hub"));
         this.hello = requireNonNull(hello, "hello");
         this.token = token == null || token.isBlank() ? null : token.trim();
@@ -347,7 +360,7 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     }
 
     private void connect() throws Exception {
-        HubConnection c = HubConnection.open(uri, token, CONNECT_TIMEOUT, WRITE_TIMEOUT);
+        HubConnection c = HubConnection.open(uri, token, CONNECT_TIMEOUT, writeTimeout);
         try {
             c.writeText(hello.get().getBytes(StandardCharsets.UTF_8));
         } catch (Exception e) {
