@@ -290,7 +290,7 @@ class HubOutageTest {
         try (DeafHub hub = new DeafHub()) {
             HubSender sender = new HubSender("localhost:" + hub.port(),
                     () -> "{\"kitchen_name\": \"k\", \"interface\": \"all\", \"filter\": \"\", \"chefs\": [], "
-                            + "\"poke_interval\": 5.0}", 1_000, null, Duration.ofSeconds(1));
+                            + "\"poke_interval\": 5.0}", 1_000, null, "deaf", Duration.ofSeconds(1));
             sender.start();
             await(() -> sender.connections() == 1, "the first connection");
             // 64 MB: far more than the loopback's socket buffers hold, so a write blocks.
