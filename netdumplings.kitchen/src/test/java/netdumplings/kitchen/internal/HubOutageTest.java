@@ -3,25 +3,13 @@ package netdumplings.kitchen.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Base64;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
@@ -223,71 +211,11 @@ class HubOutageTest {
         }
     }
 
-    /**
-     * A "hub" that accepts the WebSocket upgrade and then never reads: what a hub that hangs
-     * looks like to a kitchen. Its receive buffer is small, so the kitchen's writes block soon.
-     */
-    static final class DeafHub implements AutoCloseable {
-        private static final Pattern KEY = Pattern.compile("(?im)^Sec-WebSocket-Key:\\s*(\\S+)");
-        final ServerSocket server = new ServerSocket();
-        final List<Socket> accepted = new CopyOnWriteArrayList<>();
-        final AtomicInteger upgrades = new AtomicInteger();
-
-        DeafHub() throws Exception {
-            server.setReceiveBufferSize(4096);
-            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            Thread acceptor = new Thread(this::accept, "deaf-hub");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        private void accept() {
-            while (!server.isClosed()) {
-                try {
-                    Socket socket = server.accept();
-                    accepted.add(socket);
-                    BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                            StandardCharsets.ISO_8859_1));
-                    StringBuilder request = new StringBuilder();
-                    for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-                        request.append(line).append('\n');
-                    }
-                    Matcher key = KEY.matcher(request);
-                    if (!key.find()) {
-                        socket.close();
-                        continue;
-                    }
-                    String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
-                            .digest((key.group(1) + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
-                                    .getBytes(StandardCharsets.ISO_8859_1)));
-                    OutputStream out = socket.getOutputStream();
-                    out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                            + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                    out.flush();
-                    upgrades.incrementAndGet();
-                    // ...and from now on nothing is read from this socket.
-                } catch (Exception e) {
-                    // Closed, or a client that went away mid-handshake.
-                }
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            server.close();
-            for (Socket socket : accepted) {
-                socket.close();
-            }
-        }
-    }
-
     @Test
     void hubThatStopsReadingIsDroppedAfterTheWriteTimeout() throws Exception {
-        try (DeafHub hub = new DeafHub()) {
+        // A "hub" that accepts the upgrade and then never reads: what a hung hub looks like
+        // to a kitchen. Its receive buffer is small, so the kitchen's writes block soon.
+        try (FakeHub hub = new FakeHub(4096, (in, out) -> { })) {
             HubSender sender = new HubSender("localhost:" + hub.port(),
                     () -> "{\"kitchen_name\": \"k\", \"interface\": \"all\", \"filter\": \"\", \"chefs\": [], "
                             + "\"poke_interval\": 5.0}", 1_000, null, "deaf", Duration.ofSeconds(1));
