@@ -3,7 +3,6 @@ package netdumplings.kitchen.internal;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -13,10 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 
-import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.websocket.core.CloseStatus;
@@ -45,13 +41,8 @@ import org.slf4j.LoggerFactory;
  * skips anything else the hub might send, within {@link #maxIncomingBytes} a message, and
  * completes {@link #done} when the connection ends.
  * <p>
- * Jetty closes the socket as soon as a write fails, and what the hub sent that was not
- * read yet is lost with it. That would be the hub's close frame, just when it matters: our
- * hub closes kitchens with 1001, which Jetty's server side makes abortive, so the hub's
- * socket resets our next write right after its close frame, and a Jetty thread may not
- * have read that frame by then. So each write first lets Jetty read and handle whatever
- * the hub's socket holds (see {@link #readFirst()}); the hand-written client had a reader
- * that went on reading after a failed write.
+ * A write that fails on the hub's reset waits a moment for the hub's close frame to be
+ * handled first: see {@link HubClient.HubSocket}.
  */
 final class HubConnection implements FrameHandler, AutoCloseable {
 
@@ -61,17 +52,13 @@ final class HubConnection implements FrameHandler, AutoCloseable {
      * for it is only a backstop.
      */
     private static final long BACKSTOP_MILLIS = 5_000;
-    /** At most this long a write waits for Jetty to handle what the hub sent (see readFirst). */
-    private static final long READ_FIRST_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final URI uri;
     private final long writeTimeoutMillis;
     private final long maxIncomingBytes;
     private volatile CoreSession session;
-    /** The socket's input, only to ask how many bytes the hub sent that are not read yet; or null. */
-    private volatile InputStream socketInput;
-    /** Frames Jetty handed to {@link #onFrame} so far (one at a time: one writer). */
-    private volatile long framesHandled;
+    /** When Jetty last handed us a frame, or opened the connection ({@link System#nanoTime()}). */
+    private volatile long lastHandled;
     /** Bytes of the data message being received so far; Jetty calls onFrame one at a time. */
     private long incomingBytes;
 
@@ -89,51 +76,6 @@ final class HubConnection implements FrameHandler, AutoCloseable {
         this.uri = requireNonNull(uri, "uri");
         this.writeTimeoutMillis = Math.max(1, requireNonNull(writeTimeout, "writeTimeout").toMillis());
         this.maxIncomingBytes = maxIncomingBytes;
-    }
-
-    /**
-     * Called by {@link HubClient} with the connection's end point once upgraded, before any
-     * frame: finds the socket under it (under TLS too), for {@link #readFirst()}.
-     */
-    void watch(EndPoint endPoint) {
-        EndPoint ep = endPoint;
-        while (ep instanceof EndPoint.Wrapper wrapper) {
-            ep = wrapper.unwrap();
-        }
-        if (ep instanceof SocketChannelEndPoint socket) {
-            try {
-                // Only available() is used: it asks the kernel, reads nothing, and is allowed
-                // on a non-blocking channel.
-                socketInput = socket.getChannel().socket().getInputStream();
-            } catch (IOException e) {
-                LOG.debug("hub {}: cannot watch the socket's input", uri, e);
-            }
-        }
-    }
-
-    /**
-     * If the hub's socket holds bytes not read yet, waits (up to 1 s) until Jetty handled a
-     * frame, or the hub's close arrived, or the connection ended: a write must not fail on
-     * a reset before the hub's close frame, which comes before the reset, was read.
-     */
-    private void readFirst() {
-        InputStream in = socketInput;
-        long handled = framesHandled; // before asking: a frame handled meanwhile ends the wait
-        if (in == null || unread(in) == 0) {
-            return;
-        }
-        long deadline = System.nanoTime() + READ_FIRST_NANOS;
-        while (framesHandled == handled && received < 0 && !done.isDone() && System.nanoTime() - deadline < 0) {
-            LockSupport.parkNanos(50_000);
-        }
-    }
-
-    private static int unread(InputStream in) {
-        try {
-            return in.available();
-        } catch (IOException e) {
-            return 0; // closed or reset: the write will tell
-        }
     }
 
     /** @return whether the connection is open: not closed by either side, not failed */
@@ -157,7 +99,6 @@ final class HubConnection implements FrameHandler, AutoCloseable {
         if (s == null) {
             throw new IOException("not connected");
         }
-        readFirst();
         Callback.Completable written = new Callback.Completable();
         for (int i = from; i < to; i++) {
             boolean last = i == to - 1;
@@ -222,18 +163,40 @@ final class HubConnection implements FrameHandler, AutoCloseable {
         abort();
     }
 
+    /**
+     * @return whether the hub may still say something that matters: its close (and the
+     *         count in it) did not arrive yet, and the connection did not end
+     */
+    boolean awaitingHub() {
+        return received < 0 && !done.isDone();
+    }
+
+    /** @return when Jetty last handed us a frame ({@link System#nanoTime()}) */
+    long lastHandled() {
+        return lastHandled;
+    }
+
     // FrameHandler: Jetty calls these one at a time, on its own threads.
 
     @Override
     public void onOpen(CoreSession coreSession, Callback callback) {
         session = coreSession;
+        lastHandled = System.nanoTime(); // what was read so far (the upgrade's answer) is handled
         callback.succeeded();
         coreSession.demand();
     }
 
     @Override
     public void onFrame(Frame frame, Callback callback) {
-        framesHandled++;
+        try {
+            handle(frame, callback);
+        } finally {
+            // After the frame's effect (a close's count recorded): HubSocket waits for this.
+            lastHandled = System.nanoTime();
+        }
+    }
+
+    private void handle(Frame frame, Callback callback) {
         switch (frame.getOpCode()) {
             case OpCode.CLOSE -> {
                 CloseStatus status = CloseStatus.getCloseStatus(frame);
