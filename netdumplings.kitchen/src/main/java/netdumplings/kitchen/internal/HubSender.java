@@ -46,9 +46,9 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     private static final long MAX_BACKOFF_MILLIS = 30_000;
     /** Default: a write blocked this long (a hub that stopped reading) drops the connection. */
     static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
-    /** Dumplings per write at most; well within the resend window, see fillBatch. */
+    /** Dumplings per batch (handed to Jetty at once) at most; well within the resend window, see fillBatch. */
     static final int BATCH_DUMPLINGS = 256;
-    /** Bytes per write at most (roughly: one more dumpling may pass it). */
+    /** Bytes per batch at most (roughly: one more dumpling may pass it). */
     static final int BATCH_BYTES = 256 * 1024;
     private static final long OVERFLOW_LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Dumplings written last that are kept to resend what a closing hub did not receive. */
