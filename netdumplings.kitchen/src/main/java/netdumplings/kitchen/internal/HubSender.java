@@ -18,12 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a kitchen's dumplings to the hub over a WebSocket ({@link HubConnection}): the
- * kitchen's hello first, then every dumpling in order, from a bounded buffer. The bytes
- * the chef encoded are framed as they are (no String round trip), and whatever is
- * buffered when a write starts goes out in that one write (at most
- * {@value #BATCH_DUMPLINGS} dumplings), so batches grow with the load while a lone
- * dumpling leaves at once. When the hub is down
+ * Sends a kitchen's dumplings to the hub over a WebSocket (Jetty's core client, through
+ * {@link HubClient} and {@link HubConnection}): the kitchen's hello first, then every
+ * dumpling in order, from a bounded buffer, on a thread of its own. The bytes the chef
+ * encoded are sent as they are (no String round trip), and whatever is buffered when a
+ * write starts goes out in that one batch (at most {@value #BATCH_DUMPLINGS} dumplings),
+ * which Jetty gathers into a few socket writes; the next batch starts when it is written.
+ * So batches grow with the load while a lone dumpling leaves at once. When the hub is down
  * or goes away it reconnects with capped exponential backoff (0.5 s doubling to 30 s),
  * keeping dumplings buffered meanwhile (what overflows is counted and logged), and sends
  * the hello again after each reconnect. A dumpling whose send failed is sent again after
@@ -43,12 +44,11 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HubSender.class);
     private static final long MIN_BACKOFF_MILLIS = 500;
     private static final long MAX_BACKOFF_MILLIS = 30_000;
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    /** A write blocked this long (a hub that stopped reading) drops the connection. */
-    private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
-    /** Dumplings per write at most; well within the resend window, see fillBatch. */
+    /** Default: a write blocked this long (a hub that stopped reading) drops the connection. */
+    static final Duration WRITE_TIMEOUT = Duration.ofSeconds(30);
+    /** Dumplings per batch (handed to Jetty at once) at most; well within the resend window, see fillBatch. */
     static final int BATCH_DUMPLINGS = 256;
-    /** Bytes per write at most (roughly: one more dumpling may pass it). */
+    /** Bytes per batch at most (roughly: one more dumpling may pass it). */
     static final int BATCH_BYTES = 256 * 1024;
     private static final long OVERFLOW_LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Dumplings written last that are kept to resend what a closing hub did not receive. */
@@ -61,6 +61,7 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     private final URI uri;
     private final Supplier<String> hello;
     private final String token;
+    private final HubClient client;
     private final BlockingQueue<byte[]> queue;
     private final Thread thread;
     private final LongAdder overflowed = new LongAdder();
@@ -103,6 +104,32 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
      *                 blank for none (the original protocol: nothing is added)
      */
     public HubSender(String hub, Supplier<String> hello, int capacity, String token) {
+        this(hub, hello, capacity, token, null);
+    }
+
+    /**
+     * @param hub      {@code host:port} of the hub's kitchen port, or a {@code ws://} or
+     *                 {@code wss://} URI
+     * @param hello    the kitchen's hello JSON, asked for at every (re)connection
+     * @param capacity dumplings buffered at most (at least 1)
+     * @param token    the hub's kitchen token, sent as {@code Authorization: Bearer}; null or
+     *                 blank for none (the original protocol: nothing is added)
+     * @param name     names the sender's threads ({@code nd-hub-sender-<name>},
+     *                 {@code nd-hub-client-<name>-...}), e.g. the kitchen's name; null for
+     *                 the hub's {@code host:port}
+     */
+    public HubSender(String hub, Supplier<String> hello, int capacity, String token, String name) {
+        this(hub, hello, capacity, token, name, WRITE_TIMEOUT);
+    }
+
+    /**
+     * As {@link #HubSender(String, Supplier, int, String, String)}, with a write timeout
+     * other than the default {@link #WRITE_TIMEOUT} (tests).
+     *
+     * @param writeTimeout a write blocked for longer (a hub that stopped reading) drops the
+     *                     connection
+     */
+    HubSender(String hub, Supplier<String> hello, int capacity, String token, String name, Duration writeTimeout) {
         this.uri = toUri(requireNonNull(hub, "hub"));
         this.hello = requireNonNull(hello, "hello");
         this.token = token == null || token.isBlank() ? null : token.trim();
@@ -110,7 +137,9 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
             throw new IllegalArgumentException("capacity must be at least 1, not " + capacity);
         }
         this.queue = new ArrayBlockingQueue<>(capacity);
-        this.thread = new Thread(this::run, "nd-hub-sender " + uri);
+        String threadName = name == null || name.isBlank() ? uri.getHost() + ":" + uri.getPort() : name;
+        this.client = new HubClient(threadName, HubClient.CONNECT_TIMEOUT, writeTimeout);
+        this.thread = new Thread(this::run, "nd-hub-sender-" + threadName);
         thread.setDaemon(true);
     }
 
@@ -128,8 +157,12 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
         return uri;
     }
 
-    /** Starts connecting and sending, on a thread of its own. */
+    /**
+     * Starts connecting and sending, on a thread of its own; the WebSocket client's threads
+     * start now too, and all of them end when the sender stops.
+     */
     public void start() {
+        client.start();
         thread.start();
     }
 
@@ -191,7 +224,7 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
 
     /**
      * Stops, first sending what is buffered for up to 2 s (reconnecting meanwhile if the hub
-     * is away), then closing the connection normally.
+     * is away), then closing the connection normally and stopping the WebSocket client.
      */
     @Override
     public void close() {
@@ -223,6 +256,14 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     }
 
     private void run() {
+        try {
+            send();
+        } finally {
+            client.close();
+        }
+    }
+
+    private void send() {
         long backoff = MIN_BACKOFF_MILLIS;
         boolean reportedOutage = false;
         while (true) {
@@ -244,6 +285,7 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
                 } catch (Exception e) {
                     disconnect();
                     failedConnections++;
+                    LOG.debug("hub {}: cannot connect ({})", uri, rootMessage(e));
                     if (!reportedOutage) {
                         LOG.warn("hub {}: cannot connect ({}); retrying with backoff up to {} s, "
                                 + "keeping up to {} dumplings", uri, rootMessage(e),
@@ -347,7 +389,7 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     }
 
     private void connect() throws Exception {
-        HubConnection c = HubConnection.open(uri, token, CONNECT_TIMEOUT, WRITE_TIMEOUT);
+        HubConnection c = client.connect(uri, token);
         try {
             c.writeText(hello.get().getBytes(StandardCharsets.UTF_8));
         } catch (Exception e) {

@@ -108,7 +108,8 @@ public final class Kitchen implements AutoCloseable {
         this.replayChefWaitNanos = b.replayChefWait.toNanos();
         this.onFailure = b.onFailure;
         if (b.hub != null) {
-            this.hubSender = new HubSender(b.hub, () -> DumplingJson.toJson(hello()), b.hubBufferCapacity, b.hubToken);
+            this.hubSender = new HubSender(b.hub, () -> DumplingJson.toJson(hello()), b.hubBufferCapacity, b.hubToken,
+                    b.name);
             this.sink = b.sink == null ? hubSender : json -> {
                 hubSender.accept(json);
                 b.sink.accept(json);

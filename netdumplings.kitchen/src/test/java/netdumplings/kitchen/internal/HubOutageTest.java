@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -208,6 +209,33 @@ class HubOutageTest {
             assertEquals(0, hub.statistics().kitchenCount());
             assertEquals(0, hub.statistics().dumplingsIn());
             sender.close(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void hubThatStopsReadingIsDroppedAfterTheWriteTimeout() throws Exception {
+        // A "hub" that accepts the upgrade and then never reads: what a hung hub looks like
+        // to a kitchen. Its receive buffer is small, so the kitchen's writes block soon.
+        try (FakeHub hub = new FakeHub(4096, (in, out) -> { })) {
+            HubSender sender = new HubSender("localhost:" + hub.port(),
+                    () -> "{\"kitchen_name\": \"k\", \"interface\": \"all\", \"filter\": \"\", \"chefs\": [], "
+                            + "\"poke_interval\": 5.0}", 1_000, null, "deaf", Duration.ofSeconds(1));
+            sender.start();
+            await(() -> sender.connections() == 1, "the first connection");
+            // 64 MB: far more than the loopback's socket buffers hold, so a write blocks.
+            byte[] big = ("{\"metadata\": {\"chef\": \"C\"}, \"payload\": \"" + "x".repeat(256 * 1024) + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < 256; i++) {
+                sender.accept(big);
+            }
+            long start = System.nanoTime();
+            // The blocked write is failed after about a second, and the sender connects again.
+            await(() -> sender.connections() >= 2, "a new connection after the write timeout");
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(15), "dropped within the bound");
+            assertTrue(hub.upgrades.get() >= 2);
+            long closeStart = System.nanoTime();
+            sender.close(Duration.ZERO);
+            assertTrue(System.nanoTime() - closeStart < TimeUnit.SECONDS.toNanos(10), "close is bounded");
         }
     }
 }

@@ -177,6 +177,39 @@ class HubSenderTest {
         sender.close(Duration.ZERO);
     }
 
+    private static List<Thread> threadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).toList();
+    }
+
+    @Test
+    void webSocketClientThreadsAreFewNamedDaemonsAndEndWithTheSender() throws Exception {
+        try (HubServer hub = new HubServer(HubSettings.ephemeral())) {
+            hub.start();
+            HubSender sender = new HubSender("localhost:" + hub.kitchenPort(),
+                    () -> "{\"kitchen_name\": \"k\", \"interface\": \"all\", \"filter\": \"\", "
+                            + "\"chefs\": [], \"poke_interval\": 5.0}", 10, null, "thread_kitchen");
+            sender.start();
+            sender.accept(dumpling(1));
+            await(() -> hub.statistics().dumplingsIn() == 1, "the dumpling");
+            List<Thread> client = threadsNamed("nd-hub-client-thread_kitchen");
+            assertTrue(!client.isEmpty(), "the client's threads say whose they are");
+            // The pool's threads and the scheduler's one.
+            assertTrue(client.size() <= HubClient.MAX_THREADS + 1, "a small pool: " + client);
+            assertTrue(client.stream().allMatch(Thread::isDaemon), "daemons: " + client);
+            assertTrue(threadsNamed("nd-hub-sender-thread_kitchen").get(0).isDaemon());
+            sender.close();
+            await(() -> threadsNamed("nd-hub-client-thread_kitchen").isEmpty()
+                    && threadsNamed("nd-hub-sender-thread_kitchen").isEmpty(), "no thread left");
+        }
+    }
+
+    @Test
+    void closeReasonCountIsRead() {
+        assertEquals(42, HubSender.receivedCount(HubServer.KITCHEN_CLOSE_REASON + 42));
+        assertEquals(-1, HubSender.receivedCount("bye"));
+        assertEquals(-1, HubSender.receivedCount(null));
+    }
+
     @Test
     void hubAddressIsHostAndPort() {
         assertEquals(URI.create("ws://localhost:11347/"), HubSender.toUri("localhost:11347"));

@@ -1,0 +1,182 @@
+package netdumplings.kitchen.internal;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A "hub" on loopback for what the real one never does: it accepts the WebSocket upgrade,
+ * then runs a script on each connection, on a thread of its own, with raw frames.
+ */
+final class FakeHub implements AutoCloseable {
+
+    /** What the hub does once a connection is upgraded. */
+    interface Script {
+        void run(DataInputStream in, OutputStream out) throws Exception;
+    }
+
+    /** A frame from the kitchen, unmasked. */
+    record Frame(int opcode, byte[] payload) {
+        String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        int closeCode() {
+            return (payload[0] & 0xff) << 8 | payload[1] & 0xff;
+        }
+    }
+
+    static final int TEXT = 0x1;
+    static final int CONTINUATION = 0x0;
+    static final int CLOSE = 0x8;
+    static final int PING = 0x9;
+    static final int PONG = 0xA;
+
+    private static final Pattern KEY = Pattern.compile("(?im)^Sec-WebSocket-Key:\\s*(\\S+)");
+
+    private final ServerSocket server = new ServerSocket();
+    private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+    private final Script script;
+    /** Upgrades answered so far. */
+    final AtomicInteger upgrades = new AtomicInteger();
+
+    /**
+     * @param receiveBufferBytes the sockets' receive buffer (small: a hub that does not read
+     *                           soon blocks the kitchen's writes), or 0 for the system's
+     * @param script             run on each upgraded connection
+     */
+    FakeHub(int receiveBufferBytes, Script script) throws IOException {
+        this.script = script;
+        if (receiveBufferBytes > 0) {
+            server.setReceiveBufferSize(receiveBufferBytes);
+        }
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        Thread acceptor = new Thread(this::accept, "fake-hub");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                accepted.add(socket);
+                Thread connection = new Thread(() -> serve(socket), "fake-hub-connection");
+                connection.setDaemon(true);
+                connection.start();
+            } catch (IOException e) {
+                // Closed.
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        try {
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+            Matcher key = KEY.matcher(readHead(in));
+            if (!key.find()) {
+                socket.close();
+                return;
+            }
+            String accept = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-1")
+                    .digest((key.group(1) + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")
+                            .getBytes(StandardCharsets.ISO_8859_1)));
+            OutputStream out = socket.getOutputStream();
+            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            upgrades.incrementAndGet();
+            script.run(in, out);
+        } catch (Exception e) {
+            // The kitchen went away, or the test ended.
+        }
+    }
+
+    /** Reads the upgrade request up to its empty line, and not a byte further. */
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException();
+            }
+            head.write(b);
+            matched = b == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : b == '\r' ? 1 : 0;
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Writes one unmasked frame, as a server does. */
+    static void send(OutputStream out, int opcode, boolean fin, byte[] payload) throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write((fin ? 0x80 : 0) | opcode);
+        int n = payload.length;
+        if (n < 126) {
+            frame.write(n);
+        } else if (n < 65536) {
+            frame.write(126);
+            frame.write(n >> 8);
+            frame.write(n);
+        } else {
+            frame.write(127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                frame.write((int) ((long) n >> shift));
+            }
+        }
+        frame.write(payload);
+        out.write(frame.toByteArray());
+        out.flush();
+    }
+
+    /** Reads one frame from the kitchen (masked, as a client's must be). */
+    static Frame read(DataInputStream in) throws IOException {
+        int b0 = in.readUnsignedByte();
+        int b1 = in.readUnsignedByte();
+        if ((b1 & 0x80) == 0) {
+            throw new IOException("a client frame without a mask");
+        }
+        long length = b1 & 0x7f;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        } else if (length == 127) {
+            length = in.readLong();
+        }
+        byte[] mask = new byte[4];
+        in.readFully(mask);
+        byte[] payload = new byte[(int) length];
+        in.readFully(payload);
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] ^= mask[i & 3];
+        }
+        return new Frame(b0 & 0x0f, payload);
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        for (Socket socket : accepted) {
+            socket.close();
+        }
+    }
+}
