@@ -55,6 +55,8 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     static final int RESEND_WINDOW = 1024;
     /** ...and at most this many bytes of them, so big dumplings cannot make it costly. */
     static final long RESEND_WINDOW_BYTES = 8L << 20;
+    /** How long chef changes must settle before the connection is renewed for a new hello. */
+    static final long HELLO_SETTLE_MILLIS = 1_000;
     private static final java.util.regex.Pattern RECEIVED =
             java.util.regex.Pattern.compile("messages received: (\\d+)");
 
@@ -68,6 +70,12 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     private final Object backoffLock = new Object();
 
     private volatile boolean closing;
+    private volatile boolean helloStale;
+    /** Set when a connection attempt fails, cleared when one succeeds. */
+    private volatile boolean hubAway;
+    private volatile long helloChangedAt;
+    /** The hello of the open connection; sender thread only. */
+    private String helloSent;
     private volatile long drainDeadline;
     private volatile HubConnection connection;
     /** The dumplings of the write being made or to be made next; sender thread only. */
@@ -169,8 +177,30 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     /** Buffers a dumpling for sending, or counts it as overflowed if the buffer is full. */
     @Override
     public void accept(byte[] json) {
+        accept(json, 0);
+    }
+
+    /**
+     * Buffers a dumpling for sending. If the buffer is full and the hub is not known to be
+     * away (connected, or being connected to for the first time or since the last success),
+     * waits up to {@code waitNanos} for room: a replayed file then goes at the hub's pace
+     * instead of losing dumplings. With the hub away (a connection attempt failed), or after
+     * the wait, the dumpling is counted as overflowed.
+     *
+     * @param json      the encoded dumpling
+     * @param waitNanos how long the calling (chef's) thread may wait; 0 for not at all
+     */
+    public void accept(byte[] json, long waitNanos) {
         requireNonNull(json, "json");
-        if (!queue.offer(json)) {
+        boolean queued = queue.offer(json);
+        if (!queued && waitNanos > 0 && !hubAway) {
+            try {
+                queued = queue.offer(json, waitNanos, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (!queued) {
             overflowed.increment();
             long now = System.nanoTime();
             if (now - lastOverflowLog >= OVERFLOW_LOG_EVERY_NANOS) {
@@ -179,6 +209,18 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
                         queue.size(), overflowed.sum());
             }
         }
+    }
+
+    /**
+     * The kitchen's hello has changed (a chef came or went): once the changes have settled
+     * for {@value #HELLO_SETTLE_MILLIS} ms, the connection is closed normally, after what was
+     * written, and opened again with the new hello, so that the hub's status lists the
+     * chefs cooking now. (The protocol has one hello per connection: a second one would be
+     * an invalid dumpling to the original hub.) Any thread.
+     */
+    public void helloChanged() {
+        helloChangedAt = System.nanoTime();
+        helloStale = true;
     }
 
     /** @return dumplings sent to the hub (the hellos not included) */
@@ -275,6 +317,7 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
                 disconnect();
                 try {
                     connect();
+                    hubAway = false;
                     backoff = MIN_BACKOFF_MILLIS;
                     if (reportedOutage) {
                         LOG.info("hub {}: connected again ({} dumplings buffered)", uri, queue.size());
@@ -283,6 +326,7 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
                     }
                     reportedOutage = false;
                 } catch (Exception e) {
+                    hubAway = true;
                     disconnect();
                     failedConnections++;
                     LOG.debug("hub {}: cannot connect ({})", uri, rootMessage(e));
@@ -296,6 +340,16 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
                     sleep(closing ? Math.min(100, backoff) : backoff);
                     backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
                     continue;
+                }
+            }
+            if (batch.isEmpty() && helloStale && !closing
+                    && System.nanoTime() - helloChangedAt >= TimeUnit.MILLISECONDS.toNanos(HELLO_SETTLE_MILLIS)) {
+                helloStale = false;
+                if (!hello.get().equals(helloSent)) {
+                    LOG.info("hub {}: the chefs changed; connecting again with the new hello", uri);
+                    closeNormally("kitchen chefs changed");
+                    disconnect();
+                    continue; // connects at once, with the hello of now
                 }
             }
             if (batch.isEmpty() && !fillBatch()) {
@@ -329,18 +383,27 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
             unsent = left;
             LOG.warn("hub {}: closing with {} dumplings not sent (the hub was away or too slow)", uri, left);
         }
+        closeNormally("kitchen closing");
         HubConnection c = connection;
         if (c != null) {
+            c.abort();
+        }
+    }
+
+    /**
+     * Closes the connection with 1000 and waits (up to 2 s) for the hub's answer: cutting
+     * the socket with that answer unread would send a reset, and the hub could lose what it
+     * has not read yet.
+     */
+    private void closeNormally(String reason) {
+        HubConnection c = connection;
+        if (c != null && c.open()) {
             try {
-                c.writeClose(1000, "kitchen closing");
-                // Wait for the hub's answer before cutting the connection: closing a socket
-                // with its answer unread sends a reset, and the hub could lose what it has not
-                // read yet.
+                c.writeClose(1000, reason);
                 c.done.get(2, TimeUnit.SECONDS);
             } catch (Exception e) {
                 // Closing anyway.
             }
-            c.abort();
         }
     }
 
@@ -390,13 +453,15 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
 
     private void connect() throws Exception {
         HubConnection c = client.connect(uri, token);
+        String text = hello.get();
         try {
-            c.writeText(hello.get().getBytes(StandardCharsets.UTF_8));
+            c.writeText(text.getBytes(StandardCharsets.UTF_8));
         } catch (Exception e) {
             c.abort();
             throw e;
         }
         connection = c;
+        helloSent = text;
         connections++;
     }
 

@@ -110,8 +110,11 @@ public final class Kitchen implements AutoCloseable {
         if (b.hub != null) {
             this.hubSender = new HubSender(b.hub, () -> DumplingJson.toJson(hello()), b.hubBufferCapacity, b.hubToken,
                     b.name);
-            this.sink = b.sink == null ? hubSender : json -> {
-                hubSender.accept(json);
+            // A replayed file can wait for a hub that drains more slowly than the chefs cook
+            // (see HubSender.accept(byte[], long)); live traffic cannot.
+            long hubWait = b.pcapFile == null ? 0 : replayChefWaitNanos;
+            this.sink = b.sink == null ? json -> hubSender.accept(json, hubWait) : json -> {
+                hubSender.accept(json, hubWait);
                 b.sink.accept(json);
             };
         } else {
@@ -201,6 +204,7 @@ public final class Kitchen implements AutoCloseable {
             next[next.length - 1] = worker;
             workers = next;
             if (started && !stopping) {
+                helloChanged();
                 worker.start();
                 if (captureEnded) {
                     worker.captureEnded();
@@ -232,9 +236,16 @@ public final class Kitchen implements AutoCloseable {
             }
         }
         if (removed != null) {
+            helloChanged();
             removed.stop();
         }
         return removed != null;
+    }
+
+    private void helloChanged() {
+        if (hubSender != null) {
+            hubSender.helloChanged();
+        }
     }
 
     /** @return the chefs fed now */

@@ -10,6 +10,7 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,8 @@ class HubSenderTest {
     /** An eater collecting the dumplings of kitchens (not the hub's status dumplings). */
     static final class Eater implements WebSocket.Listener, AutoCloseable {
         final List<Dumpling> dumplings = new CopyOnWriteArrayList<>();
+        /** The hub's own status dumplings. */
+        final List<Dumpling> statuses = new CopyOnWriteArrayList<>();
         private final StringBuilder partial = new StringBuilder();
         private final WebSocket ws;
 
@@ -48,6 +51,8 @@ class HubSenderTest {
                 partial.setLength(0);
                 if (d.kitchen() != null) {
                     dumplings.add(d);
+                } else {
+                    statuses.add(d);
                 }
             }
             webSocket.request(1);
@@ -101,6 +106,56 @@ class HubSenderTest {
                 Dumpling first = eater.dumplings.get(0);
                 assertEquals("hub_kitchen", first.kitchen());
                 assertTrue(((String) first.payload()).startsWith("Ethernet / IP / UDP / DNS"));
+            }
+        }
+    }
+
+    @Test
+    void aReplayWaitsForTheHubInsteadOfOverflowingItsBuffer() throws Exception {
+        try (HubServer hub = new HubServer(HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1)))) {
+            hub.start();
+            try (Eater eater = new Eater(hub.eaterPort())) {
+                await(() -> hub.statistics().eaterCount() == 1, "the eater");
+                // 20 x 464 summary dumplings, as fast as possible, through a buffer of 8.
+                try (Kitchen kitchen = Kitchen.builder().name("k").pcapFile(SampleCaptures.path("dns.pcap"))
+                        .speed(0).loop(20).filter("").pokeInterval(Duration.ofHours(1)).hubBufferCapacity(8)
+                        .hub("localhost:" + hub.kitchenPort()).chef(new netdumplings.api.DumplingChef() {
+                        }).build()) {
+                    kitchen.start();
+                    assertTrue(kitchen.awaitCaptureEnd(Duration.ofSeconds(60)));
+                    await(() -> eater.dumplings.size() == 20 * 464, "9,280 dumplings, got " + eater.dumplings.size());
+                    assertEquals(0, kitchen.hubSender().orElseThrow().overflowed());
+                    assertEquals(0, kitchen.statistics().get(0).droppedPackets());
+                }
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void chefsComingLaterReachTheHubsStatusByAFreshHello() throws Exception {
+        try (HubServer hub = new HubServer(HubSettings.ephemeral().withStatusInterval(Duration.ofMillis(100)))) {
+            hub.start();
+            try (Eater eater = new Eater(hub.eaterPort())) {
+                await(() -> hub.statistics().eaterCount() == 1, "the eater");
+                netdumplings.api.DumplingChef first = new RecordingChef("First");
+                netdumplings.api.DumplingChef later = new netdumplings.api.DumplingChef() {
+                };
+                try (Kitchen kitchen = Kitchen.builder().name("k").pcapFile(SampleCaptures.path("vlan.pcap"))
+                        .speed(100).loop(0).filter("").pokeInterval(Duration.ofHours(1))
+                        .hub("localhost:" + hub.kitchenPort()).chef(first).build()) {
+                    kitchen.start();
+                    java.util.function.Predicate<Dumpling> listsBoth = status -> {
+                        List<Map<String, Object>> kitchens = (List<Map<String, Object>>)
+                                ((Map<String, Object>) status.payload()).get("dumpling_kitchens");
+                        return kitchens.size() == 1 && ((List<String>) ((Map<String, Object>) kitchens.get(0)
+                                .get("info_from_kitchen")).get("chefs")).size() == 2;
+                    };
+                    await(() -> hub.statistics().kitchenCount() == 1, "the kitchen");
+                    kitchen.addChef(later);
+                    await(() -> eater.statuses.stream().anyMatch(listsBoth), "a status listing both chefs");
+                    assertEquals(2, kitchen.hubSender().orElseThrow().connections());
+                }
             }
         }
     }
