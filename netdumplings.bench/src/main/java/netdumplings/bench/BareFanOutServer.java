@@ -83,9 +83,11 @@ final class BareFanOutServer implements AutoCloseable {
         return dropped;
     }
 
+    private volatile boolean closing;
+
     private void loop() {
         try {
-            while (selector.isOpen()) {
+            while (!closing) {
                 selector.select();
                 for (SelectionKey key : selector.selectedKeys()) {
                     if (!key.isValid()) {
@@ -248,6 +250,15 @@ final class BareFanOutServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        // The loop closes the selector itself: closing it from here, mid-iteration of its
+        // selected keys, made the loop fail with a ConcurrentModificationException.
+        closing = true;
+        selector.wakeup();
+        try {
+            thread.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         selector.close();
         kitchens.close();
         eaters.close();
