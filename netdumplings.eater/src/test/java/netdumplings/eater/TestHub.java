@@ -1,6 +1,5 @@
 package netdumplings.eater;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +15,7 @@ import netdumplings.api.KitchenHello;
 import netdumplings.api.json.DumplingJson;
 import netdumplings.hub.internal.HubServer;
 import netdumplings.hub.internal.HubSettings;
+import netdumplings.testing.Await;
 
 /** The real hub on ephemeral loopback ports, with a JDK WebSocket kitchen publishing into it. */
 public final class TestHub implements AutoCloseable {
@@ -74,11 +74,7 @@ public final class TestHub implements AutoCloseable {
     }
 
     static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
-            Thread.sleep(10);
-        }
+        Await.until(condition, what);
     }
 
     @Override

@@ -14,13 +14,14 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import netdumplings.testing.TestKeystores;
 
 /** Issue 6, security: tokens, TLS, Origin allow-list, connection limit, localhost by default. */
 class HubSecurityTest {
@@ -129,15 +130,7 @@ class HubSecurityTest {
 
     @Test
     void tlsFromAKeystoreServesWssOnly() throws Exception {
-        Path keystore = Path.of("target", "hub-tls-test.p12");
-        Files.deleteIfExists(keystore);
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "hub", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-                "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
-                "-keystore", keystore.toString(), "-storepass", "changeit").redirectErrorStream(true).start();
-        String out = new String(keytool.getInputStream().readAllBytes());
-        assertTrue(keytool.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, keytool.exitValue(), out);
+        Path keystore = TestKeystores.selfSignedLocalhost(Path.of("target", "hub-tls-test.p12"), "changeit");
 
         start(HubSettings.ephemeral().withSecurity(HubSecurity.NONE.withTls(keystore, "changeit")));
         KeyStore trusted = KeyStore.getInstance("PKCS12");

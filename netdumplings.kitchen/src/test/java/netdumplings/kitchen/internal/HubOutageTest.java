@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +19,7 @@ import netdumplings.api.SniffedPacket;
 import netdumplings.hub.internal.HubSecurity;
 import netdumplings.hub.internal.HubServer;
 import netdumplings.hub.internal.HubSettings;
+import netdumplings.testing.Await;
 import netdumplings.testing.SampleCaptures;
 
 /**
@@ -54,21 +54,6 @@ class HubOutageTest {
         return result;
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        await(condition, () -> what);
-    }
-
-    private static void await(BooleanSupplier condition, java.util.function.Supplier<String> what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what.get());
-            }
-            Thread.sleep(10);
-        }
-    }
-
     private static int freePort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
@@ -98,16 +83,16 @@ class HubOutageTest {
         try (Kitchen kitchen = Kitchen.builder().name("restart_kitchen").pcapFile(SampleCaptures.path("dns.pcap"))
                 .speed(1).maxGap(Duration.ofMillis(2)).loop(3).filter("").pokeInterval(Duration.ofHours(1))
                 .hub("localhost:" + settings.kitchenPort()).chef(chef).build()) {
-            await(() -> first.statistics().eaterCount() == 1, "the first eater");
+            Await.until(() -> first.statistics().eaterCount() == 1, "the first eater");
             kitchen.start();
-            await(() -> before.dumplings.size() >= 100, "dumplings through the first hub");
+            Await.until(() -> before.dumplings.size() >= 100, "dumplings through the first hub");
 
             first.close();
             int beforeRestart = chef.made.get();
             // The kitchen saw the close, and its first attempt to reconnect fails on the closed
             // port: it backs off for 0.5 s, time for the eater to be on the new hub before it.
             HubSender sending = kitchen.hubSender().orElseThrow();
-            await(() -> !sending.connected(), "the kitchen to notice");
+            Await.until(() -> !sending.connected(), "the kitchen to notice");
             Thread.sleep(100);
             HubServer second = new HubServer(settings);
             try {
@@ -118,10 +103,10 @@ class HubOutageTest {
                 int made = chef.made.get();
                 assertTrue(made > beforeRestart, "the replay went on during the restart");
                 HubSenderTest.Eater eater2 = after;
-                await(() -> numbers(before, eater2).size() == made, () -> "all " + made + " dumplings, got "
+                Await.until(() -> numbers(before, eater2).size() == made, () -> "all " + made + " dumplings, got "
                         + numbers(before, eater2).size() + "; missing " + missing(made, numbers(before, eater2))
                         + "; first hub saw " + before.dumplings.size() + ", second " + eater2.dumplings.size()
-                        + " from " + eater2.dumplings.get(0).payload());
+                        + " from " + eater2.dumplings.get(0).payload(), Await.DEFAULT_TIMEOUT);
                 assertEquals(0, sender.overflowed());
                 assertEquals(2, sender.connections(), "reconnected once");
                 assertTrue(after.dumplings.size() > 0);
@@ -152,21 +137,21 @@ class HubOutageTest {
         // Three failed attempts (0.5 + 1 + 2 s of backoff): the next is 4 s away, time to
         // start the hub and have the eater on it before the kitchen.
         HubSender backingOff = kitchen.hubSender().orElseThrow();
-        await(() -> backingOff.failedConnections() >= 3, "three failed connections");
+        Await.until(() -> backingOff.failedConnections() >= 3, "three failed connections");
         HubSender sender = kitchen.hubSender().orElseThrow();
         assertEquals(464, chef.made.get());
-        await(() -> sender.overflowed() == 464 - 100, "364 overflowed, got " + sender.overflowed());
+        Await.until(() -> sender.overflowed() == 464 - 100, "364 overflowed, got " + sender.overflowed());
         assertEquals(0, sender.sent());
 
         try (HubServer hub = new HubServer(settings)) {
             hub.start();
             try (HubSenderTest.Eater eater = new HubSenderTest.Eater(hub.eaterPort())) {
-                await(() -> hub.statistics().eaterCount() == 1, "the eater");
+                Await.until(() -> hub.statistics().eaterCount() == 1, "the eater");
                 // The sender may be in a long backoff; closing cuts it short and flushes.
                 long closeStart = System.nanoTime();
                 kitchen.close();
                 assertTrue(System.nanoTime() - closeStart < TimeUnit.SECONDS.toNanos(15), "close is bounded");
-                await(() -> eater.dumplings.size() == 100, "the 100 buffered dumplings, got " + eater.dumplings.size());
+                Await.until(() -> eater.dumplings.size() == 100, "the 100 buffered dumplings, got " + eater.dumplings.size());
                 assertEquals(100, sender.sent());
                 assertEquals(0, sender.unsent());
                 // The first 100 made are those kept, in order.
@@ -189,7 +174,7 @@ class HubOutageTest {
                             .hub("localhost:" + hub.kitchenPort()).hubToken("kitchen-secret")
                             .chef(new NumberingChef()).build()) {
                 kitchen.start();
-                await(() -> eater.dumplings.size() == 464, "464 dumplings, got " + eater.dumplings.size());
+                Await.until(() -> eater.dumplings.size() == 464, "464 dumplings, got " + eater.dumplings.size());
                 assertEquals("token_kitchen", hub.statistics().kitchens().get(0).name());
             }
         }
@@ -221,7 +206,7 @@ class HubOutageTest {
                     () -> "{\"kitchen_name\": \"k\", \"interface\": \"all\", \"filter\": \"\", \"chefs\": [], "
                             + "\"poke_interval\": 5.0}", 1_000, null, "deaf", Duration.ofSeconds(1));
             sender.start();
-            await(() -> sender.connections() == 1, "the first connection");
+            Await.until(() -> sender.connections() == 1, "the first connection");
             // 64 MB: far more than the loopback's socket buffers hold, so a write blocks.
             byte[] big = ("{\"metadata\": {\"chef\": \"C\"}, \"payload\": \"" + "x".repeat(256 * 1024) + "\"}")
                     .getBytes(StandardCharsets.UTF_8);
@@ -230,7 +215,7 @@ class HubOutageTest {
             }
             long start = System.nanoTime();
             // The blocked write is failed after about a second, and the sender connects again.
-            await(() -> sender.connections() >= 2, "a new connection after the write timeout");
+            Await.until(() -> sender.connections() >= 2, "a new connection after the write timeout");
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(15), "dropped within the bound");
             assertTrue(hub.upgrades.get() >= 2);
             long closeStart = System.nanoTime();

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +23,7 @@ import netdumplings.api.EaterHello;
 import netdumplings.api.json.DumplingJson;
 import netdumplings.hub.internal.HubServer;
 import netdumplings.hub.internal.HubSettings;
+import netdumplings.testing.Await;
 import netdumplings.testing.SampleCaptures;
 
 /** The hub sender against the real hub engine on loopback, with a WebSocket eater. */
@@ -65,16 +65,6 @@ class HubSenderTest {
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
-
     private static byte[] dumpling(int n) {
         return DumplingJson.toJsonBytes(new Dumpling("TestChef", "k", 1.5, DumplingDriver.PACKET, n));
     }
@@ -90,7 +80,7 @@ class HubSenderTest {
         try (HubServer hub = new HubServer(HubSettings.ephemeral())) {
             hub.start();
             try (Eater eater = new Eater(hub.eaterPort())) {
-                await(() -> hub.statistics().eaterCount() == 1, "the eater");
+                Await.until(() -> hub.statistics().eaterCount() == 1, "the eater");
                 // The default chef handler makes a summary dumpling per packet: 464 of them.
                 try (Kitchen kitchen = Kitchen.builder().name("hub_kitchen").pcapFile(SampleCaptures.path("dns.pcap"))
                         .speed(0).filter("").pokeInterval(Duration.ofHours(1))
@@ -98,7 +88,7 @@ class HubSenderTest {
                         }).build()) {
                     kitchen.start();
                     assertTrue(kitchen.awaitCaptureEnd(Duration.ofSeconds(30)));
-                    await(() -> eater.dumplings.size() == 464, "464 dumplings, got " + eater.dumplings.size());
+                    Await.until(() -> eater.dumplings.size() == 464, "464 dumplings, got " + eater.dumplings.size());
                     assertEquals(1, hub.statistics().kitchenCount());
                     assertEquals("hub_kitchen", hub.statistics().kitchens().get(0).name());
                     assertEquals(464, kitchen.hubSender().orElseThrow().sent());
@@ -115,7 +105,7 @@ class HubSenderTest {
         try (HubServer hub = new HubServer(HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1)))) {
             hub.start();
             try (Eater eater = new Eater(hub.eaterPort())) {
-                await(() -> hub.statistics().eaterCount() == 1, "the eater");
+                Await.until(() -> hub.statistics().eaterCount() == 1, "the eater");
                 // 20 x 464 summary dumplings, as fast as possible, through a buffer of 8.
                 try (Kitchen kitchen = Kitchen.builder().name("k").pcapFile(SampleCaptures.path("dns.pcap"))
                         .speed(0).loop(20).filter("").pokeInterval(Duration.ofHours(1)).hubBufferCapacity(8)
@@ -123,7 +113,7 @@ class HubSenderTest {
                         }).build()) {
                     kitchen.start();
                     assertTrue(kitchen.awaitCaptureEnd(Duration.ofSeconds(60)));
-                    await(() -> eater.dumplings.size() == 20 * 464, "9,280 dumplings, got " + eater.dumplings.size());
+                    Await.until(() -> eater.dumplings.size() == 20 * 464, "9,280 dumplings, got " + eater.dumplings.size());
                     assertEquals(0, kitchen.hubSender().orElseThrow().overflowed());
                     assertEquals(0, kitchen.statistics().get(0).droppedPackets());
                 }
@@ -137,7 +127,7 @@ class HubSenderTest {
         try (HubServer hub = new HubServer(HubSettings.ephemeral().withStatusInterval(Duration.ofMillis(100)))) {
             hub.start();
             try (Eater eater = new Eater(hub.eaterPort())) {
-                await(() -> hub.statistics().eaterCount() == 1, "the eater");
+                Await.until(() -> hub.statistics().eaterCount() == 1, "the eater");
                 netdumplings.api.DumplingChef first = new RecordingChef("First");
                 netdumplings.api.DumplingChef later = new netdumplings.api.DumplingChef() {
                 };
@@ -151,9 +141,9 @@ class HubSenderTest {
                         return kitchens.size() == 1 && ((List<String>) ((Map<String, Object>) kitchens.get(0)
                                 .get("info_from_kitchen")).get("chefs")).size() == 2;
                     };
-                    await(() -> hub.statistics().kitchenCount() == 1, "the kitchen");
+                    Await.until(() -> hub.statistics().kitchenCount() == 1, "the kitchen");
                     kitchen.addChef(later);
-                    await(() -> eater.statuses.stream().anyMatch(listsBoth), "a status listing both chefs");
+                    Await.until(() -> eater.statuses.stream().anyMatch(listsBoth), "a status listing both chefs");
                     assertEquals(2, kitchen.hubSender().orElseThrow().connections());
                 }
             }
@@ -175,7 +165,7 @@ class HubSenderTest {
             assertEquals(0, sender.sent());
             try (HubServer hub = new HubServer(settings)) {
                 hub.start();
-                await(() -> hub.statistics().dumplingsIn() == 3, "the buffered dumplings");
+                Await.until(() -> hub.statistics().dumplingsIn() == 3, "the buffered dumplings");
                 assertEquals(1, sender.connections());
             }
             // The hub went away; a new one comes up on the same port: hello again, then more.
@@ -184,7 +174,7 @@ class HubSenderTest {
                 for (int i = 3; i < 5; i++) {
                     sender.accept(dumpling(i));
                 }
-                await(() -> hub.statistics().dumplingsIn() == 2, "dumplings after reconnecting");
+                Await.until(() -> hub.statistics().dumplingsIn() == 2, "dumplings after reconnecting");
                 assertEquals(2, sender.connections());
                 assertEquals("k", hub.statistics().kitchens().get(0).name());
             }
@@ -196,7 +186,7 @@ class HubSenderTest {
         try (HubServer hub = new HubServer(HubSettings.ephemeral())) {
             hub.start();
             try (Eater eater = new Eater(hub.eaterPort())) {
-                await(() -> hub.statistics().eaterCount() == 1, "the eater");
+                Await.until(() -> hub.statistics().eaterCount() == 1, "the eater");
                 HubSender sender = new HubSender("localhost:" + hub.kitchenPort(),
                         () -> "{\"kitchen_name\": \"k\", \"interface\": \"all\", \"filter\": \"\", "
                                 + "\"chefs\": [], \"poke_interval\": 5.0}", 10_000);
@@ -209,7 +199,7 @@ class HubSenderTest {
                         "\u00e9".repeat(40_000)));
                 sender.accept(big);
                 sender.start();
-                await(() -> eater.dumplings.size() == 3_001, "3,001 dumplings, got " + eater.dumplings.size());
+                Await.until(() -> eater.dumplings.size() == 3_001, "3,001 dumplings, got " + eater.dumplings.size());
                 for (int i = 0; i < 3_000; i++) {
                     assertEquals(i, ((Number) eater.dumplings.get(i).payload()).intValue());
                 }
@@ -245,7 +235,7 @@ class HubSenderTest {
                             + "\"chefs\": [], \"poke_interval\": 5.0}", 10, null, "thread_kitchen");
             sender.start();
             sender.accept(dumpling(1));
-            await(() -> hub.statistics().dumplingsIn() == 1, "the dumpling");
+            Await.until(() -> hub.statistics().dumplingsIn() == 1, "the dumpling");
             List<Thread> client = threadsNamed("nd-hub-client-thread_kitchen");
             assertTrue(!client.isEmpty(), "the client's threads say whose they are");
             // The pool's threads and the scheduler's one.
@@ -253,7 +243,7 @@ class HubSenderTest {
             assertTrue(client.stream().allMatch(Thread::isDaemon), "daemons: " + client);
             assertTrue(threadsNamed("nd-hub-sender-thread_kitchen").get(0).isDaemon());
             sender.close();
-            await(() -> threadsNamed("nd-hub-client-thread_kitchen").isEmpty()
+            Await.until(() -> threadsNamed("nd-hub-client-thread_kitchen").isEmpty()
                     && threadsNamed("nd-hub-sender-thread_kitchen").isEmpty(), "no thread left");
         }
     }

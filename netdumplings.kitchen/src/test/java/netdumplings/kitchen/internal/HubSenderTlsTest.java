@@ -1,14 +1,10 @@
 package netdumplings.kitchen.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +14,8 @@ import netdumplings.api.json.DumplingJson;
 import netdumplings.hub.internal.HubSecurity;
 import netdumplings.hub.internal.HubServer;
 import netdumplings.hub.internal.HubSettings;
+import netdumplings.testing.Await;
+import netdumplings.testing.TestKeystores;
 
 /**
  * The hub sender over {@code wss://} to a hub serving a self-signed certificate, which the
@@ -29,29 +27,9 @@ class HubSenderTlsTest {
     private static final String HELLO = "{\"kitchen_name\": \"tls_kitchen\", \"interface\": \"all\", "
             + "\"filter\": \"\", \"chefs\": [], \"poke_interval\": 5.0}";
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
-
     /** A PKCS#12 keystore with a key and a self-signed certificate for localhost, by keytool. */
     private static Path keystore() throws Exception {
-        Path keystore = Path.of("target", "kitchen-tls-test.p12").toAbsolutePath();
-        Files.deleteIfExists(keystore);
-        Files.createDirectories(keystore.getParent());
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "hub", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-                "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
-                "-keystore", keystore.toString(), "-storepass", "changeit").redirectErrorStream(true).start();
-        String out = new String(keytool.getInputStream().readAllBytes());
-        assertTrue(keytool.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, keytool.exitValue(), out);
-        return keystore;
+        return TestKeystores.selfSignedLocalhost(Path.of("target", "kitchen-tls-test.p12"), "changeit");
     }
 
     @Test
@@ -70,7 +48,7 @@ class HubSenderTlsTest {
                     sender.accept(DumplingJson.toJsonBytes(
                             new Dumpling("TestChef", "tls_kitchen", 1.5, DumplingDriver.PACKET, i)));
                 }
-                await(() -> hub.statistics().dumplingsIn() == 10, "10 dumplings over wss://");
+                Await.until(() -> hub.statistics().dumplingsIn() == 10, "10 dumplings over wss://");
                 assertEquals("tls_kitchen", hub.statistics().kitchens().get(0).name());
                 assertEquals(1, sender.connections());
             }
