@@ -15,6 +15,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import netdumplings.testing.RawFrames;
+
 /**
  * A bare RFC 6455 server for the cases the real hub never produces: fragmented and
  * oversized messages, and seeing the close code an eater sends. One connection at a
@@ -78,24 +80,9 @@ final class RawWebSocketServer implements AutoCloseable {
         ByteArrayOutputStream message = new ByteArrayOutputStream();
         try {
             while (true) {
-                int b0 = in.readUnsignedByte();
-                int b1 = in.readUnsignedByte();
-                long length = b1 & 0x7f;
-                if (length == 126) {
-                    length = in.readUnsignedShort();
-                } else if (length == 127) {
-                    length = in.readLong();
-                }
-                byte[] mask = new byte[4];
-                if ((b1 & 0x80) != 0) {
-                    in.readFully(mask);
-                }
-                byte[] payload = new byte[(int) length];
-                in.readFully(payload);
-                for (int i = 0; i < payload.length; i++) {
-                    payload[i] ^= mask[i % 4];
-                }
-                int opcode = b0 & 0x0f;
+                RawFrames.Frame frame = RawFrames.read(in);
+                byte[] payload = frame.payload();
+                int opcode = frame.opcode();
                 if (opcode == 8) {
                     int code = payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
                     String reason = payload.length > 2
@@ -108,7 +95,7 @@ final class RawWebSocketServer implements AutoCloseable {
                 }
                 if (opcode == 1 || opcode == 0) {
                     message.write(payload);
-                    if ((b0 & 0x80) != 0) {
+                    if (frame.fin()) {
                         received.add(new Received(message.toString(StandardCharsets.UTF_8), -1, null));
                         message.reset();
                     }
@@ -134,22 +121,7 @@ final class RawWebSocketServer implements AutoCloseable {
     }
 
     private void frame(int b0, byte[] payload) throws IOException {
-        out.write(b0);
-        if (payload.length < 126) {
-            out.write(payload.length);
-        } else if (payload.length < 65536) {
-            out.write(126);
-            out.write(payload.length >> 8);
-            out.write(payload.length);
-        } else {
-            out.write(127);
-            long n = payload.length;
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                out.write((int) (n >> shift));
-            }
-        }
-        out.write(payload);
-        out.flush();
+        RawFrames.write(out, b0 & 0x0f, (b0 & 0x80) != 0, payload);
     }
 
     @Override

@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import netdumplings.testing.RawFrames;
+
 /**
  * A "hub" on loopback for what the real one never does: it accepts the WebSocket upgrade,
  * then runs a script on each connection, on a thread of its own, with raw frames.
@@ -129,47 +131,16 @@ final class FakeHub implements AutoCloseable {
 
     /** Writes one unmasked frame, as a server does. */
     static void send(OutputStream out, int opcode, boolean fin, byte[] payload) throws IOException {
-        ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.write((fin ? 0x80 : 0) | opcode);
-        int n = payload.length;
-        if (n < 126) {
-            frame.write(n);
-        } else if (n < 65536) {
-            frame.write(126);
-            frame.write(n >> 8);
-            frame.write(n);
-        } else {
-            frame.write(127);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                frame.write((int) ((long) n >> shift));
-            }
-        }
-        frame.write(payload);
-        out.write(frame.toByteArray());
-        out.flush();
+        RawFrames.write(out, opcode, fin, payload);
     }
 
     /** Reads one frame from the kitchen (masked, as a client's must be). */
     static Frame read(DataInputStream in) throws IOException {
-        int b0 = in.readUnsignedByte();
-        int b1 = in.readUnsignedByte();
-        if ((b1 & 0x80) == 0) {
+        RawFrames.Frame frame = RawFrames.read(in);
+        if (!frame.masked()) {
             throw new IOException("a client frame without a mask");
         }
-        long length = b1 & 0x7f;
-        if (length == 126) {
-            length = in.readUnsignedShort();
-        } else if (length == 127) {
-            length = in.readLong();
-        }
-        byte[] mask = new byte[4];
-        in.readFully(mask);
-        byte[] payload = new byte[(int) length];
-        in.readFully(payload);
-        for (int i = 0; i < payload.length; i++) {
-            payload[i] ^= mask[i & 3];
-        }
-        return new Frame(b0 & 0x0f, payload);
+        return new Frame(frame.opcode(), frame.payload());
     }
 
     @Override

@@ -1,0 +1,86 @@
+package netdumplings.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * WebSocket frames (RFC 6455, section 5.2) as bytes, for the tests' raw servers, which
+ * must see and send exactly what is on the wire (a library would hide it).
+ */
+public final class RawFrames {
+
+    /**
+     * One frame as read.
+     *
+     * @param fin     whether it ends its message
+     * @param opcode  its opcode (1 text, 2 binary, 8 close, 9 ping, 10 pong, 0 continuation)
+     * @param masked  whether it came masked, as a client's must
+     * @param payload its payload, unmasked
+     */
+    public record Frame(boolean fin, int opcode, boolean masked, byte[] payload) {
+    }
+
+    private RawFrames() {
+    }
+
+    /**
+     * @param in the connection, after the upgrade
+     * @return the next frame, unmasked
+     * @throws IOException if the connection ends or fails
+     */
+    public static Frame read(DataInputStream in) throws IOException {
+        int b0 = in.readUnsignedByte();
+        int b1 = in.readUnsignedByte();
+        long length = b1 & 0x7f;
+        if (length == 126) {
+            length = in.readUnsignedShort();
+        } else if (length == 127) {
+            length = in.readLong();
+        }
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new IOException("a frame of " + length + " bytes");
+        }
+        boolean masked = (b1 & 0x80) != 0;
+        byte[] mask = new byte[4];
+        if (masked) {
+            in.readFully(mask);
+        }
+        byte[] payload = new byte[(int) length];
+        in.readFully(payload);
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] ^= mask[i & 3];
+        }
+        return new Frame((b0 & 0x80) != 0, b0 & 0x0f, masked, payload);
+    }
+
+    /**
+     * Writes one unmasked frame, as a server does, and flushes.
+     *
+     * @param out     the connection
+     * @param opcode  the frame's opcode
+     * @param fin     whether it ends its message
+     * @param payload its payload
+     */
+    public static void write(OutputStream out, int opcode, boolean fin, byte[] payload) throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 10);
+        frame.write((fin ? 0x80 : 0) | opcode);
+        int n = payload.length;
+        if (n < 126) {
+            frame.write(n);
+        } else if (n < 65536) {
+            frame.write(126);
+            frame.write(n >> 8);
+            frame.write(n);
+        } else {
+            frame.write(127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                frame.write((int) ((long) n >> shift));
+            }
+        }
+        frame.write(payload);
+        out.write(frame.toByteArray());
+        out.flush();
+    }
+}
