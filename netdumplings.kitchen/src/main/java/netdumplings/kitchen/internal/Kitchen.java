@@ -76,7 +76,11 @@ public final class Kitchen implements AutoCloseable {
     private final boolean promiscuous;
     private final int batchSize;
     private final int chefQueueBatches;
-    private final long replayChefWaitNanos;
+    /**
+     * How long a full chef queue or hub buffer is waited on: a replayed file can wait for a
+     * busy chef or a slower hub, the wire cannot (0 for a live capture).
+     */
+    private final long waitNanos;
     private final Consumer<byte[]> sink;
     private final HubSender hubSender;
     private final Consumer<String> onFailure;
@@ -105,16 +109,14 @@ public final class Kitchen implements AutoCloseable {
         this.promiscuous = b.promiscuous;
         this.batchSize = b.batchSize;
         this.chefQueueBatches = b.chefQueueBatches;
-        this.replayChefWaitNanos = b.replayChefWait.toNanos();
+        this.waitNanos = b.pcapFile == null ? 0 : b.replayChefWait.toNanos();
         this.onFailure = b.onFailure;
         if (b.hub != null) {
             this.hubSender = new HubSender(b.hub, () -> DumplingJson.toJson(hello()), b.hubBufferCapacity, b.hubToken,
                     b.name);
-            // A replayed file can wait for a hub that drains more slowly than the chefs cook
-            // (see HubSender.accept(byte[], long)); live traffic cannot.
-            long hubWait = b.pcapFile == null ? 0 : replayChefWaitNanos;
-            this.sink = b.sink == null ? json -> hubSender.accept(json, hubWait) : json -> {
-                hubSender.accept(json, hubWait);
+            // See HubSender.accept(byte[], long).
+            this.sink = b.sink == null ? json -> hubSender.accept(json, waitNanos) : json -> {
+                hubSender.accept(json, waitNanos);
                 b.sink.accept(json);
             };
         } else {
@@ -604,10 +606,8 @@ public final class Kitchen implements AutoCloseable {
             PacketBatch full = new PacketBatch(batch, size);
             batch = new CapturedPacket[batchSize];
             size = 0;
-            // A file can wait for a busy chef; the wire cannot.
-            long wait = live ? 0 : replayChefWaitNanos;
             for (ChefWorker w : workers) {
-                w.offer(full, wait, closing);
+                w.offer(full, waitNanos, closing);
             }
             packetsCaptured = captured;
         }
