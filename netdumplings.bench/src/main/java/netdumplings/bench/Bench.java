@@ -105,6 +105,28 @@ public final class Bench {
         System.exit(failures == 0 ? 0 : 1);
     }
 
+    /** @return the repository root: {@code netdumplings.root}, default the working directory */
+    static Path root() {
+        return Path.of(System.getProperty("netdumplings.root", ".")).toAbsolutePath().normalize();
+    }
+
+    /**
+     * Where the sample captures are, for the sections and the JMH benchmarks alike.
+     *
+     * @return {@code netdumplings.pcaps} if set, else {@code <root>/../shared/pcaps}
+     * @throws IllegalStateException if that folder does not exist
+     */
+    public static Path samplePcaps() {
+        String explicit = System.getProperty("netdumplings.pcaps");
+        Path pcaps = (explicit != null ? Path.of(explicit) : root().resolve("../shared/pcaps")).toAbsolutePath()
+                .normalize();
+        if (!Files.isDirectory(pcaps)) {
+            throw new IllegalStateException("no sample captures at " + pcaps
+                    + ": set -Dnetdumplings.root=<repository> or -Dnetdumplings.pcaps=<dir>");
+        }
+        return pcaps;
+    }
+
     /**
      * Runs the chosen sections, printing to {@code out}. A section that fails prints one
      * line saying why and the others still run.
@@ -116,9 +138,8 @@ public final class Bench {
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
-        Path root = Path.of(System.getProperty("netdumplings.root", ".")).toAbsolutePath().normalize();
-        Path pcaps = Path.of(System.getProperty("netdumplings.pcaps", root.resolve("../shared/pcaps").toString()))
-                .toAbsolutePath().normalize();
+        Path root = root();
+        Path pcaps = samplePcaps();
         Path work = Files.createDirectories(root.resolve("netdumplings.bench/target/bench"));
         Report report = new Report(out);
         boolean quick = options.quick();

@@ -23,6 +23,7 @@ import chefs.examples.ARPChef;
 import chefs.examples.DNSLookupChef;
 import chefs.examples.PacketCountChef;
 import netdumplings.api.DumplingChef;
+import netdumplings.bench.Bench;
 import netdumplings.kitchen.internal.CapturedPacket;
 import netdumplings.kitchen.internal.PacketDissector;
 import netdumplings.kitchen.internal.Pcap4jSupport;
@@ -48,7 +49,7 @@ public class DispatchBenchmark {
     @Setup
     public void load() throws Exception {
         Pcap4jSupport.ensureReady();
-        Path file = JmhPaths.pcaps().resolve("many-protocols.pcap");
+        Path file = Bench.samplePcaps().resolve("many-protocols.pcap");
         PcapHandle h = Pcaps.openOffline(file.toString(), TimestampPrecision.NANO);
         List<byte[]> packets = new ArrayList<>();
         List<Timestamp> stamps = new ArrayList<>();
