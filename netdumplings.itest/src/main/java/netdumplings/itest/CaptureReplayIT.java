@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,7 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
@@ -47,7 +43,7 @@ class CaptureReplayIT {
     @InjectService
     ConfigurationAdmin configAdmin;
 
-    private final List<Configuration> created = new ArrayList<>();
+    private final TestConfigurations configurations = new TestConfigurations();
     private DumplingEater eater;
 
     @AfterEach
@@ -55,9 +51,7 @@ class CaptureReplayIT {
         if (eater != null) {
             eater.close();
         }
-        for (Configuration configuration : created) {
-            configuration.delete();
-        }
+        configurations.deleteAll();
     }
 
     @Test
@@ -65,7 +59,7 @@ class CaptureReplayIT {
         Path pcap = Path.of(context.getProperty("netdumplings.pcaps"), "dns.pcap").toAbsolutePath();
         assertTrue(Files.isReadable(pcap), "sample capture missing: " + pcap);
 
-        configure(configAdmin.getConfiguration("netdumplings.hub", "?"), Map.of(
+        configurations.update(configAdmin.getConfiguration("netdumplings.hub", "?"), Map.of(
                 "address", "localhost",
                 "in_port", KITCHEN_PORT,
                 "out_port", EATER_PORT,
@@ -84,7 +78,7 @@ class CaptureReplayIT {
         eater.start();
         assertTrue(connected.await(30, TimeUnit.SECONDS), "the eater never connected to the hub");
 
-        configure(configAdmin.getFactoryConfiguration("netdumplings.kitchen", "itest", "?"), Map.of(
+        configurations.update(configAdmin.getFactoryConfiguration("netdumplings.kitchen", "itest", "?"), Map.of(
                 "kitchen_name", "itest_kitchen",
                 "pcap", pcap.toString(),
                 "speed", 0.0,
@@ -112,12 +106,6 @@ class CaptureReplayIT {
                 && d.driver() == DumplingDriver.INTERVAL
                 && packetCounts(d).getOrDefault("Ethernet", 0).intValue() == 464);
         assertTrue(packetCounts(counts).get("UDP").intValue() >= 428);
-    }
-
-    private void configure(Configuration configuration, Map<String, Object> properties) throws Exception {
-        Dictionary<String, Object> dictionary = new Hashtable<>(properties);
-        configuration.update(dictionary);
-        created.add(configuration);
     }
 
     private static Dumpling await(List<Dumpling> eaten, Predicate<Dumpling> wanted) throws InterruptedException {

@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
 import org.osgi.test.common.annotation.InjectService;
@@ -67,7 +64,7 @@ class HotDeploymentIT {
     @InjectService
     ConfigurationAdmin configAdmin;
 
-    private final List<Configuration> created = new ArrayList<>();
+    private final TestConfigurations configurations = new TestConfigurations();
     private final List<Path> deployed = new ArrayList<>();
     /** HotChef announcements with the System.nanoTime() they arrived at the eater. */
     private final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
@@ -110,7 +107,7 @@ class HotDeploymentIT {
         workDir = Files.createTempDirectory("nd-hotdeploy-");
         builder = new ChefBundleBuilder(context.getBundle(), HotChef.class.getPackageName());
 
-        configure(configAdmin.getConfiguration("netdumplings.hub", "?"), Map.of(
+        configurations.update(configAdmin.getConfiguration("netdumplings.hub", "?"), Map.of(
                 "address", "localhost", "in_port", KITCHEN_PORT, "out_port", EATER_PORT,
                 "status_freq", 1.0));
         CountDownLatch connected = new CountDownLatch(1);
@@ -136,9 +133,7 @@ class HotDeploymentIT {
         for (Path p : deployed) {
             Files.deleteIfExists(p);
         }
-        for (Configuration configuration : created) {
-            configuration.delete();
-        }
+        configurations.deleteAll();
         if (countingRegistration != null) {
             countingRegistration.unregister();
         }
@@ -263,7 +258,7 @@ class HotDeploymentIT {
     }
 
     private void startKitchen(Path pcap, int loops, double speed) throws Exception {
-        configure(configAdmin.getFactoryConfiguration("netdumplings.kitchen", "hotdeploy", "?"), Map.of(
+        configurations.update(configAdmin.getFactoryConfiguration("netdumplings.kitchen", "hotdeploy", "?"), Map.of(
                 "kitchen_name", "hotdeploy_kitchen",
                 // Only the test's chefs: the example chefs' dumplings would load the hub.
                 "chefs", new String[] { CountingChef.NAME, HotChef.NAME },
@@ -306,12 +301,6 @@ class HotDeploymentIT {
             }
         }
         return null;
-    }
-
-    private void configure(Configuration configuration, Map<String, Object> properties) throws Exception {
-        Dictionary<String, Object> dictionary = new Hashtable<>(properties);
-        configuration.update(dictionary);
-        created.add(configuration);
     }
 
     private static void awaitTrue(BooleanSupplier condition, int seconds, String message) throws InterruptedException {

@@ -6,11 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Dictionary;
-import java.util.Hashtable;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -53,24 +49,22 @@ class ManagementIT {
     @InjectService
     ConfigurationAdmin configAdmin;
 
-    private final List<Configuration> created = new ArrayList<>();
+    private final TestConfigurations configurations = new TestConfigurations();
 
     @AfterEach
     void tearDown() throws Exception {
-        for (Configuration configuration : created) {
-            configuration.delete();
-        }
+        configurations.deleteAll();
     }
 
     @Test
     void commandsAndServicesReportAReplayAndSwitchChefs() throws Exception {
         Path pcap = Path.of(context.getProperty("netdumplings.pcaps"), "dns.pcap").toAbsolutePath();
         Configuration hub = configAdmin.getConfiguration("netdumplings.hub", "?");
-        update(hub, Map.of("address", "localhost", "in_port", KITCHEN_PORT, "out_port", EATER_PORT));
+        configurations.update(hub, Map.of("address", "localhost", "in_port", KITCHEN_PORT, "out_port", EATER_PORT));
         Configuration kitchen = configAdmin.getFactoryConfiguration("netdumplings.kitchen", "mgmt", "?");
         Map<String, Object> good = Map.of("kitchen_name", KITCHEN, "pcap", pcap.toString(), "speed", 0.0,
                 "loop", 1, "filter", "", "hub", "localhost:" + KITCHEN_PORT, "poke_interval", 1.0);
-        update(kitchen, good);
+        configurations.update(kitchen, good);
 
         KitchenManagement management = awaitKitchen();
         KitchenInfo info = await(management, k -> k.packetsCaptured() == DNS_PACKETS
@@ -96,20 +90,20 @@ class ManagementIT {
         // Disable through the command, then replay again (a changed configuration replaces the kitchen).
         assertEquals("chef PacketCountChef disabled in 1 kitchen", call(commands, "disable", KITCHEN, "PacketCountChef"));
         assertFalse(chef(management.info(), "PacketCountChef").enabled());
-        update(kitchen, with(good, "loop", 2));
+        configurations.update(kitchen, with(good, "loop", 2));
         info = await(management, k -> k.packetsCaptured() == 2 * DNS_PACKETS
                 && chef(k, "ARPChef").packetsHandled() == 2 * DNS_PACKETS);
         assertEquals(0, chef(info, "PacketCountChef").packetsHandled(), "a disabled chef is not fed");
         assertFalse(chef(info, "PacketCountChef").enabled());
 
         // An invalid configuration is refused: the kitchen keeps its figures and source.
-        update(kitchen, with(good, "pcap", "/nonexistent/missing.pcap"));
+        configurations.update(kitchen, with(good, "pcap", "/nonexistent/missing.pcap"));
         Thread.sleep(1000);
         assertEquals(pcap.toString(), management.info().source());
         assertEquals(2 * DNS_PACKETS, management.info().packetsCaptured());
 
         assertEquals("chef PacketCountChef enabled in 1 kitchen", call(commands, "enable", "PacketCountChef"));
-        update(kitchen, with(good, "loop", 1));
+        configurations.update(kitchen, with(good, "loop", 1));
         info = await(management, k -> k.packetsCaptured() == DNS_PACKETS
                 && chef(k, "PacketCountChef").packetsHandled() == DNS_PACKETS);
         assertTrue(chef(info, "PacketCountChef").enabled());
@@ -120,14 +114,6 @@ class ManagementIT {
         Map<String, Object> result = new java.util.HashMap<>(base);
         result.put(key, value);
         return result;
-    }
-
-    private void update(Configuration configuration, Map<String, Object> properties) throws Exception {
-        Dictionary<String, Object> dictionary = new Hashtable<>(properties);
-        configuration.update(dictionary);
-        if (!created.contains(configuration)) {
-            created.add(configuration);
-        }
     }
 
     private static ChefInfo chef(KitchenInfo info, String name) {
