@@ -11,6 +11,44 @@ die() {
     exit "${ND_EXIT:-2}"
 }
 
+# The Java every runtime and tool needs (the kitchen calls libpcap through the Foreign
+# Function & Memory API): a Java 25 or newer from JAVA_HOME, the PATH or /usr/lib/jvm,
+# exported as JAVA_HOME and first on the PATH, so that `java` and `mvn` below use it.
+ND_JAVA_FEATURE=25
+
+java_feature() { # java home: prints its feature version (25 for 25.0.3), from its release file
+    local v
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null) || true
+    if [[ -z $v && -x $1/bin/java ]]; then # no release file: ask the JVM itself
+        v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 |
+            sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')
+    fi
+    printf '%s' "${v:-0}"
+}
+
+select_java() {
+    local candidates=() home j
+    [[ -n ${JAVA_HOME:-} ]] && candidates+=("$JAVA_HOME")
+    if j=$(command -v java 2>/dev/null); then
+        candidates+=("$(dirname "$(dirname "$(readlink -f "$j")")")")
+    fi
+    # Newest first: version-sorted names, reversed.
+    while IFS= read -r home; do candidates+=("$home"); done < <(
+        compgen -G "/usr/lib/jvm/*" | sort -V -r)
+    for home in "${candidates[@]}"; do
+        if [[ -x $home/bin/java ]] && (($(java_feature "$home") >= ND_JAVA_FEATURE)); then
+            export JAVA_HOME=$home
+            export PATH="$home/bin:$PATH"
+            return 0
+        fi
+    done
+    return 1
+}
+
+require_java() {
+    select_java || die "needs Java $ND_JAVA_FEATURE or newer (none in JAVA_HOME, on the PATH or under /usr/lib/jvm): install one, e.g. Temurin 25 (apt-get install temurin-25-jdk from packages.adoptium.net) or openjdk-25-jdk, or set JAVA_HOME to it"
+}
+
 usage_error() {
     echo "$ND_PROG: $* (see $ND_PROG --help)" >&2
     exit 2
@@ -112,10 +150,9 @@ java_opts() {
     if [[ ! -w ${HOME:-/nonexistent} ]]; then
         opts+=(-Duser.home="$ND_ROOT/run")
     fi
-    # JNA on Java 24+ needs native access.
-    if java --enable-native-access=ALL-UNNAMED -version >/dev/null 2>&1; then
-        opts+=(--enable-native-access=ALL-UNNAMED)
-    fi
+    # libpcap through FFM, and JNA (pcap4j's packet parsing), need native access; the
+    # runtimes' code sits on the class path of the bnd launcher's class loaders.
+    opts+=(--enable-native-access=ALL-UNNAMED)
     # shellcheck disable=SC2206
     opts+=(${JAVA_OPTS:-})
     printf '%s\n' "${opts[@]}"
@@ -141,3 +178,7 @@ wait_for_port() {
     done
     return 1
 }
+
+# Every script that sources this runs Java: find it now (bin/setup sets ND_JAVA_LATER
+# to install the system packages first).
+[[ -n ${ND_JAVA_LATER:-} ]] || require_java
