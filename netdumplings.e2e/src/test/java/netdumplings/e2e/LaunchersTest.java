@@ -79,6 +79,8 @@ class LaunchersTest {
                 "nd-hub: --eater-token-file: '" + empty + "' is empty; its first line must hold the secret");
         assertOneLineError(run("nd-sniff", "--hub-token-file", empty.toString()),
                 "nd-sniff: --hub-token-file: '" + empty + "' is empty; its first line must hold the secret");
+        assertOneLineError(run("nd-hub", "--nats-token-file", empty.toString()),
+                "nd-hub: --nats-token-file: '" + empty + "' is empty; its first line must hold the secret");
         assertOneLineError(run("nd-hub", "--tls-keystore", "/no/such.p12"),
                 "nd-hub: cannot read TLS keystore '/no/such.p12': no such readable file");
     }

@@ -15,6 +15,8 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import netdumplings.hub.internal.federation.FederationSettings;
+
 /**
  * Runs a {@link HubServer} in OSGi, configured by PID {@code netdumplings.hub} (see
  * {@link HubConfiguration}), with the defaults when there is no configuration. A changed
@@ -85,8 +87,10 @@ public class HubComponent implements HubStatisticsSource {
 
     private synchronized void apply(HubConfiguration config) {
         HubSettings settings;
+        FederationSettings federation;
         try {
             settings = toSettings(config);
+            federation = toFederation(config);
         } catch (IllegalArgumentException e) {
             LOG.error("configuration {} refused: {}", PID, e.getMessage());
             if (hub == null) {
@@ -97,13 +101,13 @@ public class HubComponent implements HubStatisticsSource {
         }
         HubServer previous = hub;
         if (previous != null) {
-            if (previous.settings().equals(settings)) {
+            if (previous.settings().equals(settings) && previous.federationSettings().equals(federation)) {
                 return;
             }
             hub = null;
             previous.close();
         }
-        HubServer next = new HubServer(settings);
+        HubServer next = new HubServer(settings, federation);
         try {
             next.start();
             hub = next;
@@ -174,6 +178,32 @@ public class HubComponent implements HubStatisticsSource {
                 config.max__message__bytes(), config.eater__queue__limit(), config.eater__queue__bytes(),
                 seconds("eater_stall_timeout", config.eater__stall__timeout()),
                 seconds("hello_timeout", config.hello__timeout()), config.max__connections(), security);
+    }
+
+    /**
+     * Checks the federation fields ({@code nats_*}, {@code hub_name}) and turns them into
+     * settings.
+     *
+     * @throws IllegalArgumentException naming the first invalid field
+     */
+    static FederationSettings toFederation(HubConfiguration config) {
+        List<String> servers = new java.util.ArrayList<>();
+        for (String server : config.nats__servers() == null ? new String[0] : config.nats__servers()) {
+            // File Install and the launchers may give "a,b" as one value.
+            for (String one : server.split("[,\\s]+")) {
+                if (!one.isEmpty()) {
+                    servers.add(one);
+                }
+            }
+        }
+        String truststore = config.nats__tls__truststore();
+        java.nio.file.Path trust = truststore == null || truststore.isBlank() ? null : java.nio.file.Path.of(truststore.trim());
+        if (trust != null && !java.nio.file.Files.isReadable(trust)) {
+            throw new IllegalArgumentException("nats_tls_truststore " + trust + " is not a readable file");
+        }
+        return new FederationSettings(servers, config.nats__token(), trust, config.nats__tls__truststore__password(),
+                config.nats__subject__prefix(), config.nats__stream(), seconds("nats_max_age", config.nats__max__age()),
+                config.nats__max__bytes(), config.hub__name());
     }
 
     private static Duration seconds(String field, double value) {

@@ -92,4 +92,51 @@ public @interface HubConfiguration {
     @AttributeDefinition(name = "Allowed origins",
             description = "Browser origins (e.g. https://example.org:8443) that may connect; a request with any other Origin header is refused with 403. The hub's own address is always allowed; clients without Origin are never affected (default: none).")
     String[] allowed__origins() default {};
+
+    // ---- federation through NATS JetStream (off while nats_servers is empty) ----------
+
+    /** NATS servers to federate through. Default none: the hub serves its own kitchens only. */
+    @AttributeDefinition(name = "NATS servers",
+            description = "NATS server URLs (nats://host:4222, tls://host:4222) through which this hub shares dumplings with other hubs and keeps their history in JetStream; empty for none (default).")
+    String[] nats__servers() default {};
+
+    /** The NATS token. Default none. */
+    @AttributeDefinition(name = "NATS token", type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD,
+            description = "Token for the NATS servers; empty for none (default).")
+    String nats__token() default "";
+
+    /** A truststore for TLS to NATS. Default none: the JVM's trust. */
+    @AttributeDefinition(name = "NATS TLS truststore",
+            description = "PKCS#12 or JKS truststore with the NATS servers' CA: TLS to NATS with it; empty for the JVM's own trust (TLS then only for tls:// URLs) (default).")
+    String nats__tls__truststore() default "";
+
+    /** Its password. Default none. */
+    @AttributeDefinition(name = "NATS TLS truststore password", type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD,
+            description = "Password of the NATS TLS truststore (default empty).")
+    String nats__tls__truststore__password() default "";
+
+    /** The first tokens of every subject the hubs use. Default {@code netdumplings}. */
+    @AttributeDefinition(name = "NATS subject prefix",
+            description = "First subject tokens of what the hubs publish: <prefix>.d.<hub>.<kitchen>.<chef> and <prefix>.status.<hub> (default netdumplings).")
+    String nats__subject__prefix() default netdumplings.hub.internal.federation.FederationSettings.DEFAULT_SUBJECT_PREFIX;
+
+    /** The JetStream stream keeping the dumplings. Default {@code NETDUMPLINGS}. */
+    @AttributeDefinition(name = "NATS stream",
+            description = "JetStream stream that keeps every hub's dumplings; created when missing (default NETDUMPLINGS).")
+    String nats__stream() default netdumplings.hub.internal.federation.FederationSettings.DEFAULT_STREAM;
+
+    /** Seconds the stream keeps a dumpling. Default 3600. */
+    @AttributeDefinition(name = "NATS stream max age (s)",
+            description = "Seconds the stream keeps a dumpling (default 3600).")
+    double nats__max__age() default 3600.0;
+
+    /** Bytes the stream keeps at most. Default 1 GiB. */
+    @AttributeDefinition(name = "NATS stream max bytes", min = "1",
+            description = "Bytes of dumplings the stream keeps at most; the oldest go first (default 1073741824 = 1 GiB).")
+    long nats__max__bytes() default netdumplings.hub.internal.federation.FederationSettings.DEFAULT_MAX_BYTES;
+
+    /** This hub's name among federated hubs. Default: host name and eater port. */
+    @AttributeDefinition(name = "Hub name",
+            description = "This hub's name among federated hubs, in subjects and status dumplings; empty for <host name>:<out_port> (default).")
+    String hub__name() default "";
 }

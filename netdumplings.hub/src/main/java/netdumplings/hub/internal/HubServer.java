@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
 import netdumplings.api.Dumpling;
 import netdumplings.api.DumplingDriver;
 import netdumplings.api.json.DumplingJson;
+import netdumplings.hub.internal.federation.FederationSettings;
+import netdumplings.hub.internal.federation.NatsFederation;
 
 /**
  * The dumpling hub of PROTOCOL.md, on an embedded Jetty: kitchens connect to one port and
@@ -100,6 +102,7 @@ public final class HubServer implements AutoCloseable {
     private enum State { NEW, STARTING, STARTED, CLOSING, CLOSED }
 
     private final HubSettings settings;
+    private final FederationSettings federationSettings;
     private final UpgradeGate gate;
     private final Duration helloTimeout;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
@@ -123,17 +126,33 @@ public final class HubServer implements AutoCloseable {
     private volatile ScheduledExecutorService timer;
     private volatile EaterFlusher flusher;
     private volatile long startNanos;
+    /** The link to other hubs through NATS, or null when not federating. */
+    private volatile NatsFederation federation;
 
     /**
      * @param settings how to run; never null
      */
     public HubServer(HubSettings settings) {
-        this(settings, requireNonNull(settings, "settings").helloTimeout());
+        this(settings, FederationSettings.OFF);
+    }
+
+    /**
+     * @param settings   how to run; never null
+     * @param federation how to federate with other hubs through NATS; never null
+     *                   ({@link FederationSettings#OFF} for a hub of its own)
+     */
+    public HubServer(HubSettings settings, FederationSettings federation) {
+        this(settings, requireNonNull(settings, "settings").helloTimeout(), federation);
     }
 
     /** For tests: with another time limit for the hello. */
     HubServer(HubSettings settings, Duration helloTimeout) {
+        this(settings, helloTimeout, FederationSettings.OFF);
+    }
+
+    private HubServer(HubSettings settings, Duration helloTimeout, FederationSettings federation) {
         this.settings = requireNonNull(settings, "settings");
+        this.federationSettings = requireNonNull(federation, "federation");
         this.helloTimeout = requireNonNull(helloTimeout, "helloTimeout");
         this.gate = new UpgradeGate(settings);
     }
@@ -141,6 +160,16 @@ public final class HubServer implements AutoCloseable {
     /** @return the settings this hub runs with */
     public HubSettings settings() {
         return settings;
+    }
+
+    /** @return how this hub federates ({@link FederationSettings#OFF} when it does not) */
+    public FederationSettings federationSettings() {
+        return federationSettings;
+    }
+
+    /** @return the link to the other hubs, or null when not federating */
+    NatsFederation federation() {
+        return federation;
     }
 
     /**
@@ -185,6 +214,9 @@ public final class HubServer implements AutoCloseable {
         } finally {
             thread.setContextClassLoader(previous);
         }
+        if (federationSettings.enabled()) {
+            startFederation();
+        }
         startNanos = System.nanoTime();
         long periodNanos = settings.statusInterval().toNanos();
         timer.scheduleAtFixedRate(this::sendStatus, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
@@ -195,6 +227,29 @@ public final class HubServer implements AutoCloseable {
         LOG.info("hub listening on {}:{} for kitchens and {}:{} for eaters", settings.address(), kitchenPort(),
                 settings.address(), eaterPort());
         exposure().ifPresent(LOG::warn);
+    }
+
+    private void startFederation() {
+        String name = federationSettings.hubName();
+        if (name == null) {
+            try {
+                name = InetAddress.getLocalHost().getHostName() + ":" + eaterPort();
+            } catch (UnknownHostException e) {
+                name = settings.address() + ":" + eaterPort();
+            }
+        }
+        NatsFederation link = new NatsFederation(federationSettings, name, this::publishFromStream);
+        try {
+            link.start();
+        } catch (RuntimeException e) {
+            link.close();
+            timer.shutdownNow();
+            flusher.close();
+            stopJetty();
+            state.set(State.CLOSED);
+            throw new HubStartException("cannot federate: " + e.getMessage(), e);
+        }
+        federation = link;
     }
 
     /**
@@ -423,6 +478,12 @@ public final class HubServer implements AutoCloseable {
             kitchensClosing.add(kitchen.close(HubEndpoint.GOING_AWAY, KITCHEN_CLOSE_REASON + kitchen.messagesReceived()));
         }
         awaitClosed(kitchensClosing);
+        NatsFederation link = federation;
+        if (link != null) {
+            // What the kitchens sent last comes back from the stream to the eaters first.
+            link.awaitCaughtUp(CLOSE_WAIT);
+            link.close();
+        }
         // Then everyone else; what was accepted for an eater is written before its close frame.
         List<CompletableFuture<Void>> othersClosing = new ArrayList<>();
         for (HubEndpoint connection : connections) {
@@ -543,18 +604,32 @@ public final class HubServer implements AutoCloseable {
     }
 
     /**
-     * Forwards one valid dumpling from a kitchen to every eater.
+     * Forwards one valid dumpling from a kitchen to every eater: when federating, through
+     * NATS (it comes back by {@link #publishFromStream}, as every hub's do), else directly.
      *
-     * @param json the dumpling exactly as the kitchen sent it
+     * @param json    the dumpling exactly as the kitchen sent it
+     * @param kitchen the kitchen's name, from its hello
+     * @param chef    the dumpling's chef
      */
-    void publishFromKitchen(ByteBuffer json) {
+    void publishFromKitchen(ByteBuffer json, String kitchen, String chef) {
         State now = state.get();
         // CLOSING too: kitchens are closed before eaters, and what they sent until then counts.
         if (now != State.STARTED && now != State.CLOSING) {
             return;
         }
         dumplingsIn.increment();
-        publish(json);
+        NatsFederation link = federation;
+        if (link == null || !link.publish(json, kitchen, chef)) {
+            publish(json);
+        }
+    }
+
+    /** A dumpling of any federated hub, read from the stream, to every eater of this one. */
+    private void publishFromStream(ByteBuffer json, long offset) {
+        State now = state.get();
+        if (now == State.STARTED || now == State.CLOSING) {
+            publish(json);
+        }
     }
 
     private void publish(ByteBuffer json) {
@@ -597,6 +672,12 @@ public final class HubServer implements AutoCloseable {
             // Sent to exactly the eaters it lists: one that joins meanwhile gets the next one,
             // never a status that does not count it.
             List<EaterEndpoint> to = List.copyOf(eaters);
+            NatsFederation link = federation;
+            if (link != null) {
+                Map<String, Object> ours = statusPayload(to, List.of());
+                ours.keySet().retainAll(Set.of("dumpling_kitchens", "dumpling_eaters"));
+                link.shareStatus(ours, settings.statusInterval());
+            }
             Dumpling status = new Dumpling(STATUS_CHEF, null, System.currentTimeMillis() / 1000.0,
                     DumplingDriver.INTERVAL, statusPayload(to));
             publish(ByteBuffer.wrap(DumplingJson.toJsonBytes(status)), to);
@@ -612,18 +693,44 @@ public final class HubServer implements AutoCloseable {
     }
 
     private Map<String, Object> statusPayload(List<EaterEndpoint> eaters) {
+        NatsFederation link = federation;
+        return statusPayload(eaters, link == null ? List.of() : link.remoteStatuses());
+    }
+
+    /**
+     * @param remote the other hubs' summaries (federation): their kitchens and eaters are
+     *               listed after this hub's, each marked with its hub's name
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> statusPayload(List<EaterEndpoint> eaters, List<Map<String, Object>> remote) {
+        NatsFederation link = federation;
+        String hubName = link == null ? null : link.hubName();
         List<Map<String, Object>> kitchenInfo = new ArrayList<>();
         for (KitchenEndpoint kitchen : kitchens) {
-            kitchenInfo.add(clientInfo("info_from_kitchen", kitchen.helloFields(), kitchen));
+            Map<String, Object> info = clientInfo("info_from_kitchen", kitchen.helloFields(), kitchen);
+            if (hubName != null) {
+                ((Map<String, Object>) info.get("info_from_hub")).put("hub", hubName);
+            }
+            kitchenInfo.add(info);
         }
         List<Map<String, Object>> eaterInfo = new ArrayList<>();
         for (EaterEndpoint eater : eaters) {
             Map<String, Object> info = clientInfo("info_from_eater", eater.helloFields(), eater);
             // Additive: what this eater lost because it could not keep up.
-            @SuppressWarnings("unchecked")
             Map<String, Object> fromHub = (Map<String, Object>) info.get("info_from_hub");
             fromHub.put("dropped", eater.dropped());
+            if (hubName != null) {
+                fromHub.put("hub", hubName);
+            }
             eaterInfo.add(info);
+        }
+        for (Map<String, Object> other : remote) {
+            if (other.get("dumpling_kitchens") instanceof List<?> list) {
+                list.forEach(k -> kitchenInfo.add((Map<String, Object>) k));
+            }
+            if (other.get("dumpling_eaters") instanceof List<?> list) {
+                list.forEach(e -> eaterInfo.add((Map<String, Object>) e));
+            }
         }
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("total_dumplings_in", dumplingsIn.sum());

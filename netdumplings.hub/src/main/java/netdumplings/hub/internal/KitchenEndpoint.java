@@ -36,17 +36,16 @@ final class KitchenEndpoint extends HubEndpoint {
         if (hello == null) {
             return onHello(utf8Bytes);
         }
-        String json;
+        String chef;
         try {
-            json = decode(utf8Bytes);
-            DumplingJson.chefOf(json);
+            chef = DumplingJson.chefOf(decode(utf8Bytes));
         } catch (InvalidDumplingException | CharacterCodingException e) {
             invalidFrames.increment();
             hub.invalidFrame(this, whyInvalid(e));
             return true;
         }
         dumplingsIn.increment();
-        hub.publishFromKitchen(ByteBuffer.wrap(utf8Bytes));
+        hub.publishFromKitchen(ByteBuffer.wrap(utf8Bytes), hello.kitchenName(), chef);
         return true;
     }
 

@@ -11,7 +11,7 @@ import org.slf4j.Logger;
  * Logs a warning at most once per period, and says how many were left out since the last
  * one: a kitchen sending garbage at line rate must not flood the log. Lock-free.
  */
-final class RateLimitedWarning {
+public final class RateLimitedWarning {
 
     private final Logger log;
     private final long periodNanos;
@@ -22,7 +22,7 @@ final class RateLimitedWarning {
      * @param log    where to log; never null
      * @param period at most one warning per this many milliseconds
      */
-    RateLimitedWarning(Logger log, long periodMillis) {
+    public RateLimitedWarning(Logger log, long periodMillis) {
         this.log = requireNonNull(log, "log");
         this.periodNanos = TimeUnit.MILLISECONDS.toNanos(periodMillis);
     }
@@ -31,7 +31,7 @@ final class RateLimitedWarning {
      * @param format an slf4j format with one {@code {}} per argument
      * @param args   the arguments
      */
-    void warn(String format, Object... args) {
+    public void warn(String format, Object... args) {
         long now = System.nanoTime();
         long next = nextAllowed.get();
         if ((next != Long.MIN_VALUE && now - next < 0) || !nextAllowed.compareAndSet(next, now + periodNanos)) {

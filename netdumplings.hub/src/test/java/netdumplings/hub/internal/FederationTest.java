@@ -1,0 +1,205 @@
+package netdumplings.hub.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import netdumplings.hub.internal.federation.FederationSettings;
+import netdumplings.testing.Await;
+import netdumplings.testing.NatsServer;
+
+/**
+ * Hubs federated through a real nats-server (JetStream on a temporary directory), several
+ * hubs in this JVM, real WebSocket clients as kitchens and eaters.
+ */
+class FederationTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String KITCHEN_HELLO = "{\"kitchen_name\": \"site.a kitchen\", \"interface\": \"lo\", "
+            + "\"filter\": \"udp\", \"chefs\": [\"CountChef\"], \"poke_interval\": 5.0}";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path tmp;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private NatsServer nats;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+        if (nats != null) {
+            nats.stop();
+        }
+    }
+
+    private HubServer hub(String name, Duration statusInterval) throws Exception {
+        FederationSettings federation = FederationSettings.OFF.withServers(List.of(nats.url())).withHubName(name);
+        HubServer hub = new HubServer(HubFixture.quiet().withStatusInterval(statusInterval), federation);
+        toClose.add(hub);
+        hub.start();
+        Await.until(() -> hub.federation().isFederating(), () -> name + " federating", WAIT);
+        return hub;
+    }
+
+    private HubServer hub(String name) throws Exception {
+        return hub(name, Duration.ofHours(1));
+    }
+
+    private WebSocketTestClient client(int port) throws Exception {
+        WebSocketTestClient c = WebSocketTestClient.connect(port);
+        toClose.add(c);
+        return c;
+    }
+
+    private WebSocketTestClient eater(HubServer hub, String name) throws Exception {
+        WebSocketTestClient eater = client(hub.eaterPort());
+        eater.send("{\"eater_name\": \"" + name + "\"}");
+        Await.until(() -> hub.statistics().eaterCount() == 1, () -> "eater " + name + " on its hub", WAIT);
+        return eater;
+    }
+
+    private WebSocketTestClient kitchen(HubServer hub) throws Exception {
+        WebSocketTestClient kitchen = client(hub.kitchenPort());
+        kitchen.send(KITCHEN_HELLO);
+        Await.until(() -> hub.statistics().kitchenCount() == 1, () -> "kitchen on its hub", WAIT);
+        return kitchen;
+    }
+
+    /** A dumpling with odd spacing and a name that needs escaping in a subject. */
+    private static String dumpling(int i) {
+        return "{\"metadata\": {\"chef\": \"Count.Chef *\", \"kitchen\": \"site.a kitchen\", \"creation_time\": 1.5,"
+                + " \"driver\": \"packet\"},  \"payload\": {\"i\": " + i + ", \"s\": \"é😀\"}}";
+    }
+
+    private static String next(WebSocketTestClient eater) throws InterruptedException {
+        while (true) {
+            String text = eater.texts.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertNotNull(text, "no dumpling within " + WAIT);
+            if (!text.contains("\"SystemStatusChef\"")) {
+                return text;
+            }
+        }
+    }
+
+    /** The dumpling without the two fields the hub adds: must be what the kitchen sent. */
+    private static String unstamped(String text) {
+        return text.replaceFirst(",\"offset\":\\d+,\"epoch\":\"[0-9a-z]+\"", "");
+    }
+
+    @Test
+    void aKitchenOnHubAReachesEatersOnBothHubsInOrderOnceEachByteForByte() throws Exception {
+        nats = NatsServer.start(tmp.resolve("nats"));
+        HubServer a = hub("hub-a");
+        HubServer b = hub("hub-b");
+        WebSocketTestClient eaterA = eater(a, "on-a");
+        WebSocketTestClient eaterB = eater(b, "on-b");
+        WebSocketTestClient kitchen = kitchen(a);
+        int n = 2000;
+        for (int i = 0; i < n; i++) {
+            kitchen.send(dumpling(i));
+        }
+        for (WebSocketTestClient eater : List.of(eaterA, eaterB)) {
+            long previousOffset = -1;
+            String epoch = null;
+            for (int i = 0; i < n; i++) {
+                String text = next(eater);
+                assertEquals(dumpling(i), unstamped(text), "dumpling " + i);
+                JsonNode metadata = JSON.readTree(text).get("metadata");
+                long offset = metadata.get("offset").asLong();
+                if (previousOffset >= 0) {
+                    // One kitchen, one stream: consecutive offsets, none skipped or repeated.
+                    assertEquals(previousOffset + 1, offset, "offset after " + previousOffset);
+                    assertEquals(epoch, metadata.get("epoch").asText());
+                }
+                previousOffset = offset;
+                epoch = metadata.get("epoch").asText();
+            }
+        }
+        // Nothing comes twice, nor loops back between the hubs.
+        Thread.sleep(1000);
+        assertNull(eaterA.texts.poll(), "a dumpling came twice to the eater on hub A");
+        assertNull(eaterB.texts.poll(), "a dumpling came twice to the eater on hub B");
+        assertEquals(n, a.federation().published());
+        assertEquals(0, b.federation().published());
+    }
+
+    @Test
+    void everyHubsStatusListsTheKitchensAndEatersOfEveryHubWithTheirHubsName() throws Exception {
+        nats = NatsServer.start(tmp.resolve("nats"));
+        HubServer a = hub("hub-a", Duration.ofMillis(200));
+        HubServer b = hub("hub-b", Duration.ofMillis(200));
+        kitchen(a);
+        WebSocketTestClient eaterB = eater(b, "on-b");
+        JsonNode status = null;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String text = eaterB.texts.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertNotNull(text, "no status dumpling");
+            JsonNode payload = JSON.readTree(text).get("payload");
+            if (payload.get("dumpling_kitchen_count").asInt() == 1) {
+                status = payload;
+                break;
+            }
+        }
+        assertNotNull(status, "hub B's status never listed hub A's kitchen");
+        JsonNode kitchen = status.get("dumpling_kitchens").get(0);
+        assertEquals("site.a kitchen", kitchen.get("info_from_kitchen").get("kitchen_name").asText());
+        assertEquals("hub-a", kitchen.get("info_from_hub").get("hub").asText());
+        assertEquals(1, status.get("dumpling_eater_count").asInt());
+        assertEquals("on-b", status.get("dumpling_eaters").get(0).get("info_from_eater").get("eater_name").asText());
+        assertEquals("hub-b", status.get("dumpling_eaters").get(0).get("info_from_hub").get("hub").asText());
+    }
+
+    @Test
+    void withNatsAwayEachHubServesItsOwnEatersAndFederationResumesAfter() throws Exception {
+        nats = NatsServer.start(tmp.resolve("nats"));
+        HubServer a = hub("hub-a");
+        HubServer b = hub("hub-b");
+        WebSocketTestClient eaterA = eater(a, "on-a");
+        WebSocketTestClient eaterB = eater(b, "on-b");
+        WebSocketTestClient kitchen = kitchen(a);
+        kitchen.send(dumpling(0));
+        assertEquals(dumpling(0), unstamped(next(eaterA)));
+        assertEquals(dumpling(0), unstamped(next(eaterB)));
+
+        nats.stop();
+        Await.until(() -> !a.federation().isFederating() && !b.federation().isFederating(), "both hubs to see NATS gone");
+        for (int i = 1; i <= 10; i++) {
+            kitchen.send(dumpling(i));
+        }
+        for (int i = 1; i <= 10; i++) {
+            // Served directly, without an offset: no history holds it.
+            assertEquals(dumpling(i), next(eaterA), "dumpling " + i + " while NATS is away");
+        }
+        assertEquals(10, a.federation().notFederated());
+
+        nats.restart();
+        Await.until(() -> a.federation().isFederating() && b.federation().isFederating(), () -> "federation to resume", WAIT);
+        for (int i = 11; i <= 20; i++) {
+            kitchen.send(dumpling(i));
+        }
+        for (int i = 11; i <= 20; i++) {
+            assertEquals(dumpling(i), unstamped(next(eaterA)), "dumpling " + i + " on hub A after NATS is back");
+            assertEquals(dumpling(i), unstamped(next(eaterB)), "dumpling " + i + " on hub B after NATS is back");
+        }
+        Thread.sleep(500);
+        assertNull(eaterA.texts.poll(), "a dumpling came twice to hub A's eater");
+        assertNull(eaterB.texts.poll(), "a dumpling came twice to hub B's eater");
+    }
+}
