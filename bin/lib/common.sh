@@ -179,6 +179,18 @@ wait_for_port() {
     return 1
 }
 
+# Runs a command-line eater of netdumplings.eater (class name in .internal.cli) in place
+# of this shell. Whether stdout is a terminal (colour, lines rewritten in place) is the
+# shell's to say: on Java 22+ System.console() exists even when output goes to a pipe.
+run_eater() { # class args...
+    [[ -d "$ND_ROOT/netdumplings.eater/target/lib" ]] || die "netdumplings.eater is not built yet: run bin/setup first"
+    local terminal=false class=$1
+    shift
+    [[ -t 1 ]] && terminal=true
+    exec java -Dnetdumplings.stdout.terminal=$terminal -cp "$ND_ROOT/netdumplings.eater/target/lib/*" \
+        "netdumplings.eater.internal.cli.$class" "$@"
+}
+
 # Every script that sources this runs Java: find it now (bin/setup sets ND_JAVA_LATER
 # to install the system packages first).
 [[ -n ${ND_JAVA_LATER:-} ]] || require_java

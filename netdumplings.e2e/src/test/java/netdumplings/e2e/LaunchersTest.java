@@ -112,4 +112,31 @@ class LaunchersTest {
             assertTrue(hub.stdout().contains(flag), "nd-hub --help lacks " + flag);
         }
     }
+
+    @Test
+    void eaterToolsExitInOneLineWhenNoHubAnswers() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort(); // closed again: nothing listens there
+        }
+        // The original exits where this used to retry forever; run() allows 30 s (about 3 s
+        // here on 2 busy cores), far from "forever" yet safe under load.
+        for (String tool : List.of("nd-print", "nd-hubstatus", "nd-hubdetails")) {
+            Result result = run(tool, "-h", "localhost:" + port);
+            assertEquals(1, result.exit(), tool + ": " + result.stderr());
+            assertEquals(List.of(tool + ": cannot connect to ws://localhost:" + port + ": Connection refused"),
+                    result.stderr());
+        }
+    }
+
+    @Test
+    void everyToolHasVersion() throws Exception {
+        for (String tool : List.of("nd-print", "nd-hubstatus", "nd-hubdetails")) {
+            Result result = run(tool, "--version");
+            assertEquals(0, result.exit(), tool + ": " + result.stderr());
+            // The project's version, as the root pom names it (read by Maven into this property).
+            assertEquals(tool + " (netdumplings for the JVM) " + System.getProperty("netdumplings.version") + "\n",
+                    result.stdout());
+        }
+    }
 }

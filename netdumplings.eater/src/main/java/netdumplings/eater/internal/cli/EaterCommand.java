@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -51,9 +52,15 @@ abstract class EaterCommand implements Callable<Integer> {
                     + "Default: none.")
     Path tokenFile;
 
-    @Option(names = "--color", negatable = true, defaultValue = "true", fallbackValue = "true", order = 1000,
-            description = "Print color output. Default: on.")
-    boolean color;
+    @Option(names = "--reconnect", order = 998,
+            description = "Keep retrying when the hub cannot be reached or goes away, instead of exiting. "
+                    + "Default: off.")
+    boolean reconnect;
+
+    /** Null unless given: then colour follows the terminal and NO_COLOR (see {@link #color()}). */
+    @Option(names = "--color", negatable = true, order = 1000,
+            description = "Print color output. Default: on when printing to a terminal and NO_COLOR is not set.")
+    Boolean color;
 
     @Option(names = "--help", usageHelp = true, order = 1001, description = "Show this message and exit.")
     boolean help;
@@ -66,7 +73,10 @@ abstract class EaterCommand implements Callable<Integer> {
     final ZoneId zone;
     final boolean terminal;
     private final String program;
+    /** The environment, for NO_COLOR; tests give their own. */
+    Map<String, String> environment = System.getenv();
     private volatile DumplingEater eater;
+    private volatile boolean failed;
     private volatile boolean closed;
     private String lastNotice;
     private boolean wasConnected;
@@ -160,7 +170,7 @@ abstract class EaterCommand implements Callable<Integer> {
      * @param count   how many dumplings to eat, or {@link Long#MAX_VALUE}
      */
     void runEater(DumplingEater.Builder builder, long count) {
-        DumplingEater e = builder.onStateChange(this::stateChanged).build();
+        DumplingEater e = builder.reconnect(retries()).onStateChange(this::stateChanged).build();
         eater = e;
         if (closed) {
             return;
@@ -175,7 +185,9 @@ abstract class EaterCommand implements Callable<Integer> {
             wasConnected = true;
         } else if (change.state() == EaterState.LOST && wasConnected && printsOwnLossLine()) {
             wasConnected = false; // the tool said so on stdout, as the original does
+            failed = !closed && !closedByHub(change.cause());
         } else if (change.state() == EaterState.LOST && change.cause() != null) {
+            failed = !closed && !(wasConnected && closedByHub(change.cause()));
             wasConnected = false;
             String notice = HubConnectionException.describe(change.cause());
             if (!notice.equals(lastNotice)) {
@@ -186,14 +198,58 @@ abstract class EaterCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * @param cause why a connection was lost
+     * @return whether the hub ended it with a close frame saying it is done (1000 or 1001):
+     *         the normal end of a tool that does not reconnect
+     */
+    private static boolean closedByHub(Throwable cause) {
+        return cause instanceof HubConnectionException e && (e.closeCode() == 1000 || e.closeCode() == 1001);
+    }
+
+    /**
+     * @return the exit code once the eater has returned: 0 when it was stopped, or the hub
+     *         said goodbye; {@link #EXIT_FAILURE} when the hub could not be reached or the
+     *         connection broke
+     */
+    int exitCode() {
+        return failed && !closed ? EXIT_FAILURE : 0;
+    }
+
+    /**
+     * @return whether to print colour: {@code --color}/{@code --no-color} if given, else only
+     *         on a terminal and when {@code NO_COLOR} is unset or empty (https://no-color.org)
+     */
+    boolean color() {
+        if (color != null) {
+            return color;
+        }
+        String noColor = environment.get("NO_COLOR");
+        return terminal && (noColor == null || noColor.isEmpty());
+    }
+
+    /**
+     * @return whether standard output is a terminal: the launchers in bin/ say so with
+     *         {@value #TERMINAL_PROPERTY} (from the shell's {@code -t 1}, which unlike
+     *         {@code System.console()} on Java 22+ also holds when stdin is redirected);
+     *         without it, whether the JVM has a console
+     */
+    static boolean stdoutIsTerminal() {
+        String told = System.getProperty(TERMINAL_PROPERTY);
+        return told != null ? Boolean.parseBoolean(told) : System.console() != null;
+    }
+
+    /** The system property the launchers set to whether stdout is a terminal. */
+    static final String TERMINAL_PROPERTY = "netdumplings.stdout.terminal";
+
     /** @return whether the tool prints its own line when an established connection is lost */
     boolean printsOwnLossLine() {
         return false;
     }
 
-    /** @return whether the tool's eater reconnects */
+    /** @return whether the tool's eater reconnects: with {@code --reconnect} */
     boolean retries() {
-        return true;
+        return reconnect;
     }
 
     /** @return whether {@link #close()} was called */

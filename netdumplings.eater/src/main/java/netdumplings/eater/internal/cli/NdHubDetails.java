@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 /**
  * {@code nd-hubdetails}: waits for one {@code SystemStatusChef} dumpling, prints its
  * payload as sorted, indented JSON and exits 0. Does not reconnect: a hub that cannot
- * be reached, or goes away first, is one line on stderr and exit code 1.
+ * be reached, or goes away first, is one line on stderr and exit code 1 (unless {@code --reconnect}).
  */
 @Command(name = "nd-hubdetails",
         description = {"A dumpling eater.", "",
@@ -25,25 +25,20 @@ public final class NdHubDetails extends StatusEaterCommand {
      * @param out  where the status is printed
      * @param err  where errors go
      * @param zone unused (no times printed); for symmetry with the other tools
+     * @param terminal whether {@code out} is a terminal (colour by default)
      */
-    public NdHubDetails(PrintStream out, PrintStream err, ZoneId zone) {
-        super("nd-hubdetails", "detailseater", out, err, zone, false);
+    public NdHubDetails(PrintStream out, PrintStream err, ZoneId zone, boolean terminal) {
+        super("nd-hubdetails", "detailseater", out, err, zone, terminal);
     }
 
     /** Runs nd-hubdetails and exits with its code. */
     public static void main(String[] args) {
-        System.exit(runMain(new NdHubDetails(System.out, System.err, ZoneId.systemDefault()), args));
-    }
-
-    @Override
-    boolean retries() {
-        return false;
+        System.exit(runMain(new NdHubDetails(System.out, System.err, ZoneId.systemDefault(), stdoutIsTerminal()), args));
     }
 
     @Override
     public Integer call() {
         DumplingEater.Builder builder = statusEater()
-                .reconnect(false)
                 .onConnect(this::connected)
                 .onDumpling(this::print);
         runEater(builder, 1);
@@ -57,7 +52,7 @@ public final class NdHubDetails extends StatusEaterCommand {
     }
 
     private void print(Dumpling dumpling) {
-        out.print("\n" + PythonJson.dumps(dumpling.payload(), color) + "\n\n");
+        out.print("\n" + PythonJson.dumps(dumpling.payload(), color()) + "\n\n");
         out.flush();
         printed = true;
     }

@@ -2,7 +2,9 @@ package netdumplings.eater.internal.cli;
 
 import java.io.PrintStream;
 import java.net.URI;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 
 import netdumplings.api.Dumpling;
@@ -12,8 +14,9 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code nd-hubstatus}: for every {@code SystemStatusChef} dumpling, prints
- * {@code uptime: HH:MM:SS  dumplings in: N  out: N  kitchens: N  eaters: N}, rewritten in
- * place on a terminal, one line each otherwise. Reconnects when the hub goes away.
+ * {@code YYYY-MM-DD HH:MM:SS  uptime: HH:MM:SS  dumplings in: N  out: N  kitchens: N  eaters: N}
+ * (the local time it arrived first, as the original), rewritten in place on a terminal, one
+ * line each otherwise. Exits when the hub goes away, unless {@code --reconnect}.
  */
 @Command(name = "nd-hubstatus",
         description = {"A dumpling eater.", "",
@@ -21,13 +24,16 @@ import picocli.CommandLine.Command;
                     + "from any SystemStatusChef dumplings."})
 public final class NdHubStatus extends StatusEaterCommand {
 
+    /** The original's {@code strftime('%Y-%m-%d %H:%M:%S')}. */
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
+
     /** Length of the last line written in place, to blank out what a shorter one leaves. */
     private int lastLength;
 
     /**
      * @param out      where the status lines are printed
      * @param err      where errors and notices go
-     * @param zone     unused (no times printed); for symmetry with the other tools
+     * @param zone     the time zone of the printed times
      * @param terminal whether {@code out} is a terminal: lines are then rewritten in place
      */
     public NdHubStatus(PrintStream out, PrintStream err, ZoneId zone, boolean terminal) {
@@ -37,7 +43,7 @@ public final class NdHubStatus extends StatusEaterCommand {
     /** Runs nd-hubstatus and exits with its code. */
     public static void main(String[] args) {
         System.exit(runMain(new NdHubStatus(System.out, System.err, ZoneId.systemDefault(),
-                System.console() != null), args));
+                stdoutIsTerminal()), args));
     }
 
     @Override
@@ -50,7 +56,7 @@ public final class NdHubStatus extends StatusEaterCommand {
         if (terminal && lastLength > 0) {
             out.println();
         }
-        return 0;
+        return exitCode();
     }
 
     @Override
@@ -80,7 +86,7 @@ public final class NdHubStatus extends StatusEaterCommand {
             err.println(program() + ": skipped a SystemStatusChef dumpling whose payload is not an object");
             return;
         }
-        String line = statusLine(payload, color);
+        String line = TIME.format(LocalDateTime.now(zone)) + "  " + statusLine(payload, color());
         if (terminal) {
             int visible = line.length();
             StringBuilder text = new StringBuilder("\r").append(line);

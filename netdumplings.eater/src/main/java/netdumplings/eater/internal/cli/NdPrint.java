@@ -56,14 +56,15 @@ public final class NdPrint extends EaterCommand {
      * @param out      where dumplings are printed
      * @param err      where errors and notices go
      * @param zone     the time zone of printed times
+     * @param terminal whether {@code out} is a terminal (colour by default)
      */
-    public NdPrint(PrintStream out, PrintStream err, ZoneId zone) {
-        super("nd-print", out, err, zone, false);
+    public NdPrint(PrintStream out, PrintStream err, ZoneId zone, boolean terminal) {
+        super("nd-print", out, err, zone, terminal);
     }
 
     /** Runs nd-print and exits with its code. */
     public static void main(String[] args) {
-        System.exit(runMain(new NdPrint(System.out, System.err, ZoneId.systemDefault()), args));
+        System.exit(runMain(new NdPrint(System.out, System.err, ZoneId.systemDefault(), stdoutIsTerminal()), args));
     }
 
     @Override
@@ -77,7 +78,7 @@ public final class NdPrint extends EaterCommand {
                 .onInvalidDumpling((frame, e) -> err.println(program() + ": skipped a message that is not a dumpling: "
                         + e.getMessage()));
         runEater(builder, Long.MAX_VALUE);
-        return 0;
+        return exitCode();
     }
 
     @Override
@@ -109,13 +110,13 @@ public final class NdPrint extends EaterCommand {
                 .append(bold(dumpling.kitchen() == null ? "None" : dumpling.kitchen())) // Python prints None
                 .append('\n');
         if (payload) {
-            text.append('\n').append(PythonJson.dumps(dumpling.payload(), color)).append("\n\n");
+            text.append('\n').append(PythonJson.dumps(dumpling.payload(), color())).append("\n\n");
         }
         out.print(text);
         out.flush();
     }
 
     private String bold(String s) {
-        return color ? BOLD + s + RESET : s;
+        return color() ? BOLD + s + RESET : s;
     }
 }

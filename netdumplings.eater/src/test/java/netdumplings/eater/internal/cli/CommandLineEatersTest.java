@@ -1,6 +1,7 @@
 package netdumplings.eater.internal.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -61,7 +62,7 @@ class CommandLineEatersTest {
     }
 
     private static Run print(String... args) {
-        return new Run(s -> new NdPrint(s[0], s[1], ZONE), args);
+        return new Run(s -> new NdPrint(s[0], s[1], ZONE, false), args);
     }
 
     private static void publish(TestHub hub, String chef, DumplingDriver driver, Object payload) throws Exception {
@@ -137,7 +138,7 @@ class CommandLineEatersTest {
     @Test
     void ndPrintFiltersByChefAndColoursTheHeader() throws Exception {
         try (TestHub hub = TestHub.start().kitchen("lo_kitchen")) {
-            Run run = print("-c", "PacketCountChef", "-c", "Marker", "--no-payload", "-h", hub.eaterAddress());
+            Run run = print("--color", "-c", "PacketCountChef", "-c", "Marker", "--no-payload", "-h", hub.eaterAddress());
             hub.awaitEaters(1);
             publishTwo(hub);
             awaitOutput(run, "Marker");
@@ -186,7 +187,7 @@ class CommandLineEatersTest {
         assertEquals("nd-print: --token-file: cannot read '" + dir.resolve("none") + "': no such file (see nd-print --help)\n",
                 missing.err());
         Path empty = Files.createFile(dir.resolve("empty"));
-        Run blank = new Run(s -> new NdHubDetails(s[0], s[1], ZONE), "--token-file", empty.toString());
+        Run blank = new Run(s -> new NdHubDetails(s[0], s[1], ZONE, false), "--token-file", empty.toString());
         assertEquals(2, blank.exit.get(10, TimeUnit.SECONDS));
         assertEquals("nd-hubdetails: --token-file: '" + empty + "' is empty; its first line must hold the secret "
                 + "(see nd-hubdetails --help)\n", blank.err());
@@ -204,12 +205,35 @@ class CommandLineEatersTest {
     }
 
     @Test
-    void ndPrintKeepsRetryingWithOneNoticeWhileTheHubIsAway() throws Exception {
+    void ndPrintExitsInOneLineWhenTheHubIsUnreachable() throws Exception {
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             port = s.getLocalPort();
         }
         Run run = print("-h", "localhost:" + port);
+        assertEquals(1, run.exit.get(20, TimeUnit.SECONDS));
+        assertEquals("nd-print: cannot connect to ws://localhost:" + port + ": Connection refused\n", run.err());
+        assertEquals("", run.out());
+    }
+
+    @Test
+    void ndPrintExitsWhenTheHubSaysGoodbye() throws Exception {
+        TestHub hub = TestHub.start(HubSettings.ephemeral());
+        Run run = print("--no-color", "-h", hub.eaterAddress());
+        awaitOutput(run, "Waiting for dumplings...");
+        hub.close(); // a graceful stop: 1001 to every eater
+        assertEquals(0, run.exit.get(20, TimeUnit.SECONDS));
+        assertTrue(run.out().endsWith("\nLost connection to nd-hub: hub closed the connection: 1001 hub shutting down\n"),
+                run.out());
+    }
+
+    @Test
+    void ndPrintKeepsRetryingWithOneNoticeWhileTheHubIsAwayWithReconnect() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Run run = print("--reconnect", "-h", "localhost:" + port);
         Thread.sleep(1800); // several attempts: 0.5 s, then 1 s
         assertEquals(0, run.stop());
         assertEquals("nd-print: cannot connect to ws://localhost:" + port + ": Connection refused (retrying)\n",
@@ -219,7 +243,7 @@ class CommandLineEatersTest {
     @Test
     void ndHubDetailsPrintsOneStatusDumplingAndExits() throws Exception {
         try (TestHub hub = TestHub.start(HubSettings.ephemeral().withStatusInterval(Duration.ofMillis(200)))) {
-            Run run = new Run(s -> new NdHubDetails(s[0], s[1], ZONE), "--no-color", "-h", hub.eaterAddress(),
+            Run run = new Run(s -> new NdHubDetails(s[0], s[1], ZONE, false), "--no-color", "-h", hub.eaterAddress(),
                     "-n", "details");
             assertEquals(0, run.exit.get(20, TimeUnit.SECONDS));
             String out = run.out();
@@ -238,7 +262,7 @@ class CommandLineEatersTest {
 
     @Test
     void theStatusToolsNameTheirEaterUnlessToldOtherwise() {
-        NdHubDetails details = new NdHubDetails(System.out, System.err, ZONE);
+        NdHubDetails details = new NdHubDetails(System.out, System.err, ZONE, false);
         new CommandLine(details).parseArgs();
         assertEquals("detailseater", details.eaterName);
         NdHubStatus status = new NdHubStatus(System.out, System.err, ZONE, false);
@@ -255,7 +279,7 @@ class CommandLineEatersTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Run run = new Run(s -> new NdHubDetails(s[0], s[1], ZONE), "-h", "localhost:" + port);
+        Run run = new Run(s -> new NdHubDetails(s[0], s[1], ZONE, false), "-h", "localhost:" + port);
         assertEquals(1, run.exit.get(20, TimeUnit.SECONDS));
         assertEquals("nd-hubdetails: cannot connect to ws://localhost:" + port + ": Connection refused\n", run.err());
     }
@@ -273,7 +297,8 @@ class CommandLineEatersTest {
             List<String> lines = run.out().lines().toList();
             assertEquals("nd-hub status from ws://" + hub.eaterAddress(), lines.get(0));
             assertEquals("Waiting for data...", lines.get(1));
-            Pattern line = Pattern.compile("uptime: 00:00:0\\d  dumplings in: 0  out: \\d+  kitchens: 0  eaters: 1");
+            // The original's prefix: strftime('%Y-%m-%d %H:%M:%S') and two spaces.
+            Pattern line = Pattern.compile("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  uptime: 00:00:0\\d  dumplings in: 0  out: \\d+  kitchens: 0  eaters: 1");
             for (String status : lines.subList(2, lines.size())) {
                 assertTrue(line.matcher(status).matches(), status);
             }
@@ -291,11 +316,46 @@ class CommandLineEatersTest {
             }
             run.stop();
             String out = run.out();
-            assertTrue(out.startsWith("nd-hub status from ws://" + hub.eaterAddress() + "\nWaiting for data... \r"
-                    + "uptime: 00:00:00  dumplings in: 0  out: "), out);
+            assertTrue(out.startsWith("nd-hub status from ws://" + hub.eaterAddress() + "\nWaiting for data... \r"), out);
+            assertTrue(Pattern.compile("\r\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d  uptime: 00:00:00  dumplings in: 0  out: ")
+                    .matcher(out).find(), out);
             // One newline after the header, one when the tool ends: the status lines are rewritten.
             assertEquals(2, out.chars().filter(c -> c == '\n').count(), out);
             assertTrue(out.endsWith("\n") && !out.endsWith("\n\n"), out);
+        }
+    }
+
+    @Test
+    void colourOnlyOnATerminalAndNeverWithNoColor() {
+        NdPrint pipe = new NdPrint(System.out, System.err, ZONE, false);
+        new CommandLine(pipe).parseArgs();
+        pipe.environment = Map.of();
+        assertFalse(pipe.color(), "colour into a pipe");
+        NdPrint tty = new NdPrint(System.out, System.err, ZONE, true);
+        new CommandLine(tty).parseArgs();
+        tty.environment = Map.of();
+        assertTrue(tty.color(), "colour on a terminal");
+        tty.environment = Map.of("NO_COLOR", "1");
+        assertFalse(tty.color(), "NO_COLOR");
+        NdPrint off = new NdPrint(System.out, System.err, ZONE, true);
+        new CommandLine(off).parseArgs("--no-color");
+        off.environment = Map.of();
+        assertFalse(off.color(), "--no-color");
+        NdPrint on = new NdPrint(System.out, System.err, ZONE, false);
+        new CommandLine(on).parseArgs("--color");
+        on.environment = Map.of("NO_COLOR", "1");
+        assertTrue(on.color(), "an explicit --color wins");
+    }
+
+    @Test
+    void ndPrintPrintsNoEscapeCodesIntoAPipe() throws Exception {
+        try (TestHub hub = TestHub.start().kitchen("lo_kitchen")) {
+            Run run = print("-h", hub.eaterAddress());
+            hub.awaitEaters(1);
+            publish(hub, "PacketCountChef", DumplingDriver.INTERVAL, Map.of("packet_counts", Map.of("TCP", 3)));
+            awaitOutput(run, "\"TCP\": 3");
+            assertEquals(0, run.stop());
+            assertFalse(run.out().contains("\u001b"), run.out());
         }
     }
 }
