@@ -1,5 +1,5 @@
-# Shared by the launchers in bin/: where things are, one-line errors, and writing
-# Config Admin files (Felix .config format) for File Install to pick up.
+# Shared by the scripts in bin/: where things are, one-line errors, and how the Java
+# launchers (netdumplings.launcher) and eater tools (netdumplings.eater) are run.
 # shellcheck shell=bash
 
 ND_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -54,89 +54,10 @@ usage_error() {
     exit 2
 }
 
-need_value() { # flag value-count
-    [[ $2 -ge 2 ]] || usage_error "option $1 needs a value"
-}
-
-need_jar() { # path relative to the repository root
-    [[ -f "$ND_ROOT/$1" ]] || die "$1 is not built yet: run bin/setup first"
-}
-
-check_port() { # flag value
-    [[ $2 =~ ^[0-9]+$ ]] && (($2 >= 1 && $2 <= 65535)) || usage_error "$1 must be a port from 1 to 65535, not '$2'"
-}
-
-check_seconds() { # flag value
-    [[ $2 =~ ^[0-9]*\.?[0-9]+$ ]] && [[ ! $2 =~ ^0*\.?0*$ ]] || usage_error "$1 must be a positive number of seconds, not '$2'"
-}
-
-check_number() { # flag value (>= 0)
-    [[ $2 =~ ^[0-9]*\.?[0-9]+$ ]] || usage_error "$1 must be a number >= 0, not '$2'"
-}
-
-check_count() { # flag value (integer >= 0)
-    [[ $2 =~ ^[0-9]+$ ]] || usage_error "$1 must be a whole number >= 0, not '$2'"
-}
-
-check_host_port() { # flag value: HOST:PORT, optionally as ws://HOST:PORT or wss://HOST:PORT
-    [[ $2 =~ ^(wss?://)?[^:/[:space:]]+:[0-9]+/?$ ]] || usage_error "$1 must be HOST:PORT (or ws:// or wss://HOST:PORT), not '$2'"
-    local port=${2%/}
-    check_port "$1" "${port##*:}"
-}
-
-absolute_file() { # flag path [what]: prints the absolute path of a readable file
-    [[ -f $2 && -r $2 ]] || die "cannot read ${3:-capture file} '$2': no such readable file"
-    (cd "$(dirname "$2")" && echo "$(pwd)/$(basename "$2")")
-}
-
-# Secrets come from files, never from the command line (which `ps` shows to everyone).
-read_secret() { # flag path: prints the file's first line
-    [[ -f $2 && -r $2 ]] || die "$1: cannot read '$2': no such readable file"
-    local line=""
-    IFS= read -r line <"$2" || true
-    line=${line%$'\r'}
-    [[ -n $line ]] || die "$1: '$2' is empty; its first line must hold the secret"
-    printf '%s' "$line"
-}
-
-# Writes stdin to a configuration file readable by its owner only (it may hold secrets),
-# replacing it in one step so that File Install never reads half a file.
-write_private() { # path
-    local tmp
-    tmp=$(mktemp "$(dirname "$(dirname "$1")")/.config.XXXXXX")
-    cat >"$tmp"
-    mv -f "$tmp" "$1"
-}
-
-# Felix .config values: strings are quoted with every non-alphanumeric character escaped.
-# Numbers with a fraction are written as strings too: the format's D"..." holds the raw
-# bits of a double, not its decimal text, and DS converts a string to the double a
-# configuration field asks for.
-config_string() {
-    local s=$1 out="" c i
-    for ((i = 0; i < ${#s}; i++)); do
-        c=${s:i:1}
-        if [[ $c =~ [A-Za-z0-9] ]]; then out+=$c; else out+="\\$c"; fi
-    done
-    printf '"%s"' "$out"
-}
-
-config_strings() { # values...: a String[]
-    local out="[" sep="" v
-    for v in "$@"; do
-        out+="$sep$(config_string "$v")"
-        sep=","
-    done
-    printf '%s]' "$out"
-}
-
-# Java options every runtime gets; $1 names the runtime (all, hub, sniff), whose
-# framework state lives in run/$1/felix-cache. JAVA_OPTS from the environment is added.
+# Java options every runtime gets (the launcher sets the framework storage, per running
+# instance). JAVA_OPTS from the environment is added.
 java_opts() {
-    # The bnd launcher takes the framework storage from this system property only (a
-    # -runproperties value is overridden by its own working directory).
-    local opts=(-Dorg.osgi.framework.storage="$ND_ROOT/run/$1/felix-cache"
-        -Dnetdumplings.exit.on.failure=true
+    local opts=(
         # slf4j-simple: timestamps, and only warnings from the libraries' chatter.
         -Dorg.slf4j.simpleLogger.showDateTime=true
         -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS
@@ -158,27 +79,6 @@ java_opts() {
     printf '%s\n' "${opts[@]}"
 }
 
-# One runtime of a kind per checkout: two would share run/$1 (framework storage and the
-# configuration files File Install writes back). The lock is held by the runtime's JVM,
-# which inherits the descriptor, for as long as it runs.
-lock_runtime() {
-    mkdir -p "$ND_ROOT/run/$1"
-    exec {ND_LOCK_FD}>"$ND_ROOT/run/$1/.lock"
-    flock -n "$ND_LOCK_FD" || ND_EXIT=1 die "another $ND_PROG runtime is already running from this checkout (run/$1)"
-}
-
-# Wait until something listens on HOST:PORT (bash's /dev/tcp), at most $3 seconds.
-wait_for_port() {
-    local deadline=$((SECONDS + $3))
-    while ((SECONDS < deadline)); do
-        if (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; then
-            return 0
-        fi
-        sleep 0.2
-    done
-    return 1
-}
-
 # Runs a command-line eater of netdumplings.eater (class name in .internal.cli) in place
 # of this shell. Whether stdout is a terminal (colour, lines rewritten in place) is the
 # shell's to say: on Java 22+ System.console() exists even when output goes to a pipe.
@@ -189,6 +89,23 @@ run_eater() { # class args...
     [[ -t 1 ]] && terminal=true
     exec java -Dnetdumplings.stdout.terminal=$terminal -cp "$ND_ROOT/netdumplings.eater/target/lib/*" \
         "netdumplings.eater.internal.cli.$class" "$@"
+}
+
+# Runs a runtime's launcher (netdumplings.launcher: picocli command line, then the
+# exported runtime jar in the same JVM) in place of this shell.
+run_launcher() { # runtime-jar class args...
+    local jar=$1 class=$2
+    shift 2
+    [[ -f "$ND_ROOT/target/$jar" && -d "$ND_ROOT/netdumplings.launcher/target/lib" ]] \
+        || die "target/$jar is not built yet: run bin/setup first"
+    local opts stdin_terminal=false stderr_terminal=false
+    mapfile -t opts < <(java_opts)
+    [[ -t 0 ]] && stdin_terminal=true
+    [[ -t 2 ]] && stderr_terminal=true
+    exec java "${opts[@]}" -Dnetdumplings.root="$ND_ROOT" -Dnetdumplings.cwd="$PWD" \
+        -Dnetdumplings.stdin.terminal=$stdin_terminal -Dnetdumplings.stderr.terminal=$stderr_terminal \
+        -cp "$ND_ROOT/target/$jar:$ND_ROOT/netdumplings.launcher/target/lib/*" \
+        "netdumplings.launcher.internal.cli.$class" "$@"
 }
 
 # Every script that sources this runs Java: find it now (bin/setup sets ND_JAVA_LATER

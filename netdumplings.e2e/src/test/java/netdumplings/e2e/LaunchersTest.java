@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The launchers in bin/ as a user meets them: a wrong flag, a bad value or a missing
  * file gives one line on stderr naming the problem and a non-zero exit, before any
- * runtime starts (so these need no exported runtime jar).
+ * runtime starts; and the real runtimes, as processes stopped with real signals.
  */
 class LaunchersTest {
 
@@ -45,23 +45,24 @@ class LaunchersTest {
 
     @Test
     void unknownFlagIsOneLine() throws Exception {
-        assertOneLineError(run("nd-hub", "--bogus"), "nd-hub: no such option: --bogus (see nd-hub --help)");
-        assertOneLineError(run("nd-sniff", "-x"), "nd-sniff: no such option: -x (see nd-sniff --help)");
+        assertOneLineError(run("nd-hub", "--bogus"), "nd-hub: Unknown option: '--bogus' (see nd-hub --help)");
+        assertOneLineError(run("nd-sniff", "-x"), "nd-sniff: Unknown option: '-x' (see nd-sniff --help)");
         assertOneLineError(run("netdumplings", "--nope"),
-                "netdumplings: no such option: --nope (see netdumplings --help)");
+                "netdumplings: Unknown option: '--nope' (see netdumplings --help)");
     }
 
     @Test
     void badValuesAreOneLine() throws Exception {
         assertOneLineError(run("nd-hub", "-i", "99999"),
-                "nd-hub: -i must be a port from 1 to 65535, not '99999' (see nd-hub --help)");
-        assertOneLineError(run("nd-hub", "-f", "0"),
-                "nd-hub: -f must be a positive number of seconds, not '0' (see nd-hub --help)");
+                "nd-hub: --in-port must be a port from 1 to 65535, not 99999 (see nd-hub --help)");
+        assertOneLineError(run("nd-hub", "-f", "-1"),
+                "nd-hub: --status-freq must be a positive number of seconds, not -1.0 (see nd-hub --help)");
         assertOneLineError(run("nd-sniff", "--hub", "nowhere"),
                 "nd-sniff: --hub must be HOST:PORT (or ws:// or wss://HOST:PORT), not 'nowhere' (see nd-sniff --help)");
         assertOneLineError(run("nd-sniff", "--loop", "-1"),
-                "nd-sniff: --loop must be a whole number >= 0, not '-1' (see nd-sniff --help)");
-        assertOneLineError(run("nd-sniff", "-p"), "nd-sniff: option -p needs a value (see nd-sniff --help)");
+                "nd-sniff: --loop must be a whole number >= 0, not -1 (see nd-sniff --help)");
+        assertOneLineError(run("nd-sniff", "-p"),
+                "nd-sniff: Missing required parameter for option '--poke-interval' (SECONDS) (see nd-sniff --help)");
     }
 
     @Test
@@ -137,6 +138,145 @@ class LaunchersTest {
             // The project's version, as the root pom names it (read by Maven into this property).
             assertEquals(tool + " (netdumplings for the JVM) " + System.getProperty("netdumplings.version") + "\n",
                     result.stdout());
+        }
+    }
+
+    // ---- the real runtimes: processes, sockets and signals ----------------------------
+
+    private static final Path PCAPS = Path.of(System.getProperty("netdumplings.root")).resolve("../shared/pcaps")
+            .normalize();
+
+    /** A launcher running in the background, its output in files. */
+    record Running(Process process, Path out, Path err) {
+        String stdout() throws IOException {
+            return Files.readString(out);
+        }
+
+        String stderr() throws IOException {
+            return Files.readString(err);
+        }
+
+        void awaitOutput(String text) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!(stdout() + stderr()).contains(text)) {
+                assertTrue(System.nanoTime() < deadline && process.isAlive(),
+                        "no \"" + text + "\" in: " + stdout() + stderr());
+                Thread.sleep(100);
+            }
+        }
+
+        int awaitExit() throws Exception {
+            assertTrue(process.waitFor(180, TimeUnit.SECONDS), "did not end: " + stdout() + stderr());
+            return process.exitValue();
+        }
+    }
+
+    private static Running start(Path dir, String name, String... command) throws IOException {
+        List<String> line = new ArrayList<>(List.of(command));
+        line.set(0, BIN.resolve(command[0]).toString());
+        Path out = dir.resolve(name + ".out");
+        Path err = dir.resolve(name + ".err");
+        Process process = new ProcessBuilder(line).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        return new Running(process, out, err);
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The number of packets in a capture, as capinfos counts them. */
+    private static long capinfosPackets(Path pcap) throws Exception {
+        Process p = new ProcessBuilder("capinfos", "-c", "-M", "-T", "-r", pcap.toString()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, p.waitFor());
+        return Long.parseLong(out.split("\\s+")[1]);
+    }
+
+    @Test
+    void hubStoppedWithSigtermSays1001AndRestartsOnTheSamePorts(@TempDir Path dir) throws Exception {
+        int in = freePort();
+        int out = freePort();
+        // click's syntaxes: --in-port=N and -oN.
+        Running hub = start(dir, "hub1", "nd-hub", "--in-port=" + in, "-o" + out);
+        hub.awaitOutput("hub listening on localhost:" + in + " for kitchens and localhost:" + out);
+        java.util.concurrent.CompletableFuture<Integer> closeCode = new java.util.concurrent.CompletableFuture<>();
+        java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(java.net.URI.create("ws://localhost:" + out), new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int code,
+                            String reason) {
+                        closeCode.complete(code);
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(java.net.http.WebSocket ws, Throwable error) {
+                        closeCode.completeExceptionally(error);
+                    }
+                }).get(30, TimeUnit.SECONDS)
+                .sendText("{\"eater_name\": \"e2e\"}", true).get(30, TimeUnit.SECONDS);
+        hub.process().destroy(); // SIGTERM
+        assertEquals(1001, closeCode.get(60, TimeUnit.SECONDS));
+        assertEquals(0, hub.awaitExit(), hub.stderr());
+        assertTrue(hub.stderr().contains("hub stopped after"), hub.stderr()); // the log: stderr
+        long stopped = System.nanoTime();
+        Running again = start(dir, "hub2", "nd-hub", "-i" + in, "--out-port", Integer.toString(out));
+        try {
+            again.awaitOutput("hub listening on localhost:" + in + " for kitchens and localhost:" + out);
+            System.out.printf("nd-hub restarted on the same ports: listening %.1f s after the old one ended%n",
+                    (System.nanoTime() - stopped) / 1e9);
+        } finally {
+            again.process().destroy();
+            again.awaitExit();
+        }
+    }
+
+    @Test
+    void twoSniffsFromOneCheckoutReplayAtOnceAndEndWithASummary(@TempDir Path dir) throws Exception {
+        int in = freePort();
+        int out = freePort();
+        Running hub = start(dir, "hub", "nd-hub", "-i", Integer.toString(in), "-o", Integer.toString(out));
+        try {
+            hub.awaitOutput("hub listening");
+            Path dns = PCAPS.resolve("dns.pcap");
+            Running one = start(dir, "one", "nd-sniff", "--hub=localhost:" + in, "--kitchen-name=one", "--pcap",
+                    dns.toString(), "--loop", "1", "--speed", "0", "-m", "netdumplings.dumplingchefs");
+            Running two = start(dir, "two", "nd-sniff", "-hlocalhost:" + in, "-ntwo", "--pcap", dns.toString(),
+                    "--loop", "1", "--speed", "0");
+            assertEquals(0, one.awaitExit(), one.stderr());
+            assertEquals(0, two.awaitExit(), two.stderr());
+            long packets = capinfosPackets(dns);
+            for (Running sniff : List.of(one, two)) {
+                String name = sniff == one ? "one" : "two";
+                assertTrue(sniff.stdout().contains(name + ": replayed " + dns + ": " + String.format("%,d", packets)
+                        + " packets read"), sniff.stdout());
+                // The original's module name selects the example chefs.
+                assertTrue(sniff.stdout().contains("  DNSLookupChef: " + String.format("%,d", packets) + " packets"),
+                        sniff.stdout());
+            }
+        } finally {
+            hub.process().destroy();
+            hub.awaitExit();
+        }
+    }
+
+    @Test
+    void netdumplingsPrintsDumplingsFromMovedPortsWithoutEscapeCodesIntoAPipe(@TempDir Path dir) throws Exception {
+        int in = freePort();
+        int out = freePort();
+        Running all = start(dir, "all", "netdumplings", "-i", Integer.toString(in), "-o", Integer.toString(out),
+                "--console-port", Integer.toString(freePort()), "--pcap", PCAPS.resolve("dns.pcap").toString(),
+                "--speed", "0", "--print");
+        try {
+            all.awaitOutput("eaters ws://localhost:" + out);
+            all.awaitOutput("DNSLookupChef from default_kitchen");
+            assertTrue(!all.stdout().contains("\u001b"), "escape codes in a pipe: " + all.stdout());
+        } finally {
+            all.process().destroy();
+            all.awaitExit();
         }
     }
 }
