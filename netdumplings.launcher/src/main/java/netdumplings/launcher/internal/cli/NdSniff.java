@@ -74,7 +74,7 @@ public final class NdSniff extends RuntimeLauncher {
         if (chefList) {
             // The chefs are OSGi services found at run time: bin/lib/chef-list lists those the bundles declare.
             ProcessBuilder list = new ProcessBuilder(root.resolve("bin/lib/chef-list").toString(),
-                    root.resolve("deploy").toString()).inheritIO();
+                    (deployOption != null ? cwd.resolve(deployOption) : root.resolve("deploy")).toString()).inheritIO();
             return list.start().waitFor();
         }
         Map<String, Object> values = values();

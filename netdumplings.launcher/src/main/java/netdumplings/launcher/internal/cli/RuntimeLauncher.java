@@ -206,6 +206,8 @@ abstract class RuntimeLauncher implements Callable<Integer> {
         if (deploy != null) {
             Files.createDirectories(deploy);
             System.setProperty("felix.fileinstall.dir", deploy.toString());
+            err.println(program + ": state in " + shown(instance) + ", chef bundles and .cfg files in " + shown(deploy));
+            err.flush();
         }
         System.setProperty("netdumplings.launcher", program);
         System.setProperty("netdumplings.exit.on.failure", "true");
@@ -223,6 +225,11 @@ abstract class RuntimeLauncher implements Callable<Integer> {
             throw e;
         }
         return code;
+    }
+
+    /** @return a path relative to the checkout when inside it */
+    String shown(Path path) {
+        return path.startsWith(root) ? root.relativize(path) + "/" : path.toString();
     }
 
     private static final AtomicInteger SIGNALS = new AtomicInteger();
