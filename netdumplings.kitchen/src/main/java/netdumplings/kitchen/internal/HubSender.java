@@ -60,7 +60,11 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     private static final java.util.regex.Pattern RECEIVED =
             java.util.regex.Pattern.compile("messages received: (\\d+)");
 
-    private final URI uri;
+    /** The hubs to send to (several: move on to the next when one is away); the current one. */
+    private final java.util.List<URI> uris;
+    private volatile URI uri;
+    private int hubIndex;
+    private int failuresInRow;
     private final Supplier<String> hello;
     private final String token;
     private final HubClient client;
@@ -138,7 +142,8 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
      *                     connection
      */
     HubSender(String hub, Supplier<String> hello, int capacity, String token, String name, Duration writeTimeout) {
-        this.uri = toUri(requireNonNull(hub, "hub"));
+        this.uris = toUris(requireNonNull(hub, "hub"));
+        this.uri = uris.get(0);
         this.hello = requireNonNull(hello, "hello");
         this.token = token == null || token.isBlank() ? null : token.trim();
         if (capacity < 1) {
@@ -151,6 +156,19 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
         thread.setDaemon(true);
     }
 
+    /** @return the hubs of a comma-separated list (one or more), in order */
+    static java.util.List<URI> toUris(String hubs) {
+        return java.util.Arrays.stream(hubs.split(",")).map(String::trim).map(HubSender::toUri).toList();
+    }
+
+    /** The next hub of the list, after a failure (issue 17: a kitchen accepts several hubs). */
+    private void nextHub() {
+        if (uris.size() > 1) {
+            hubIndex = (hubIndex + 1) % uris.size();
+            uri = uris.get(hubIndex);
+        }
+    }
+
     static URI toUri(String hub) {
         String text = hub.contains("://") ? hub : "ws://" + hub;
         URI result = URI.create(text);
@@ -160,7 +178,7 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
         return result.getPath() == null || result.getPath().isEmpty() ? URI.create(text + "/") : result;
     }
 
-    /** @return the hub's WebSocket address */
+    /** @return the WebSocket address of the hub sent to now (the first one, or the next after a failure) */
     public URI uri() {
         return uri;
     }
@@ -318,6 +336,7 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
                 try {
                     connect();
                     hubAway = false;
+                    failuresInRow = 0;
                     backoff = MIN_BACKOFF_MILLIS;
                     if (reportedOutage) {
                         LOG.info("hub {}: connected again ({} dumplings buffered)", uri, queue.size());
@@ -330,6 +349,11 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
                     disconnect();
                     failedConnections++;
                     LOG.debug("hub {}: cannot connect ({})", uri, rootMessage(e));
+                    nextHub();
+                    // Every other hub is tried at once; only a whole round of failures waits.
+                    if (++failuresInRow % uris.size() != 0) {
+                        continue;
+                    }
                     if (!reportedOutage) {
                         LOG.warn("hub {}: cannot connect ({}); retrying with backoff up to {} s, "
                                 + "keeping up to {} dumplings", uri, rootMessage(e),
@@ -376,6 +400,7 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
                 }
                 batch.clear();
                 disconnect();
+                nextHub();
             }
         }
         int left = queue.size() + resend.size() + batch.size();

@@ -37,7 +37,7 @@ public @interface KitchenConfiguration {
     double poke__interval() default 5.0;
 
     /** @return the hub's kitchen port as host:port; default {@code localhost:11347} */
-    @AttributeDefinition(name = "Hub", description = "host:port of the hub's kitchen port.")
+    @AttributeDefinition(name = "Hub", description = "host:port of the hub's kitchen port; several, comma-separated, to move on to the next when one is down.")
     String hub() default "localhost:11347";
 
     /** @return the hub's kitchen token, sent as {@code Authorization: Bearer}; default empty: none */

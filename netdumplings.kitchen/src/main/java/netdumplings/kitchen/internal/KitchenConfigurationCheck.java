@@ -35,9 +35,10 @@ final class KitchenConfigurationCheck {
             return Optional.of("poke_interval: must be a positive number of seconds (at most a year), not " + poke);
         }
         try {
-            int port = HubSender.toUri(c.hub()).getPort();
-            if (port < 1 || port > 65535) {
-                throw new IllegalArgumentException("port out of range");
+            for (java.net.URI hub : HubSender.toUris(c.hub())) {
+                if (hub.getPort() < 1 || hub.getPort() > 65535) {
+                    throw new IllegalArgumentException("port out of range");
+                }
             }
         } catch (IllegalArgumentException | NullPointerException e) {
             return Optional.of("hub: must be host:port with a port in 1..65535, not \"" + c.hub() + "\"");

@@ -181,6 +181,27 @@ class HubOutageTest {
     }
 
     @Test
+    void aKitchenGivenSeveralHubsMovesOnToTheNextWhenOneIsDown() throws Exception {
+        int down;
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            down = closed.getLocalPort(); // nothing listens there once closed
+        }
+        try (HubServer hub = new HubServer(HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1)))) {
+            hub.start();
+            try (HubSenderTest.Eater eater = new HubSenderTest.Eater(hub.eaterPort());
+                    Kitchen kitchen = Kitchen.builder().name("two_hubs").pcapFile(SampleCaptures.path("dns.pcap"))
+                            .speed(0).filter("").pokeInterval(Duration.ofHours(1))
+                            .hub("localhost:" + down + ",localhost:" + hub.kitchenPort())
+                            .chef(new NumberingChef()).build()) {
+                kitchen.start();
+                // dns.pcap holds 464 packets (capinfos -c): one dumpling each, all at the second hub.
+                Await.until(() -> eater.dumplings.size() == 464, "464 dumplings, got " + eater.dumplings.size());
+                assertEquals("two_hubs", hub.statistics().kitchens().get(0).name());
+            }
+        }
+    }
+
+    @Test
     void kitchenWithoutTheTokenIsRefused() throws Exception {
         HubSettings settings = HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1))
                 .withSecurity(HubSecurity.NONE.withTokens("kitchen-secret", null));
