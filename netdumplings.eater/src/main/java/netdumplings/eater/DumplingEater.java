@@ -22,6 +22,7 @@ import netdumplings.api.Dumpling;
 import netdumplings.api.EaterHello;
 import netdumplings.api.InvalidDumplingException;
 import netdumplings.api.json.DumplingJson;
+import netdumplings.eater.internal.HistoryPosition;
 import netdumplings.eater.internal.HubAddress;
 import netdumplings.eater.internal.MessageAssembler;
 
@@ -48,6 +49,18 @@ import netdumplings.eater.internal.MessageAssembler;
  * callback of the previous one returned, so a slow callback slows the hub's sending to
  * this eater rather than filling memory here.
  * <p>
+ * <p>
+ * History and fail-over (issue 17; both additive, a hub without them is served as before):
+ * the first hello may ask for history ({@link Builder#historyLast}, {@link
+ * Builder#historySince}); every later connection asks for what came after the last
+ * offset seen ({@link Builder#recover}), so a reconnection loses nothing the hub's history
+ * still holds, and a dumpling seen already (same epoch, offset not above the last) is
+ * skipped. With several hubs ({@link Builder#hubs}) a lost or refused connection moves on
+ * to the next at once, even without {@link Builder#reconnect}; only after every hub failed
+ * in a row does the eater wait (or, without reconnection, end). When
+ * the hub says history was lost ({@code SystemHistoryChef}), {@link Builder#onHistoryGap}
+ * is told (by default it is logged) instead of {@code onDumpling}.
+ * <p>
  * An eater runs once: {@link #run()}, {@link #run(long)} or {@link #start()} may be
  * called once. {@link #close()} may be called at any time from any thread.
  */
@@ -65,8 +78,19 @@ public final class DumplingEater implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(DumplingEater.class.getName());
 
+    /** The chef name of the hub's history markers (a gap in what it could send). */
+    public static final String HISTORY_CHEF = "SystemHistoryChef";
+
     private final String name;
-    private final URI hub;
+    private final List<URI> hubs;
+    /** The hub connected to, or tried, now. */
+    private volatile URI hub;
+    private final long historyLast;
+    private final java.time.Instant historySince;
+    private final boolean recover;
+    private final Consumer<String> onHistoryGap;
+    /** The last offset and epoch seen (written by one callback thread at a time). */
+    private volatile HistoryPosition position;
     private final Set<String> chefs;
     private final Set<String> kitchens;
     private final Consumer<URI> onConnect;
@@ -93,7 +117,12 @@ public final class DumplingEater implements AutoCloseable {
 
     private DumplingEater(Builder b) {
         this.name = b.name;
-        this.hub = b.hub;
+        this.hubs = List.copyOf(b.hubs);
+        this.hub = hubs.get(0);
+        this.historyLast = b.historyLast;
+        this.historySince = b.historySince;
+        this.recover = b.recover;
+        this.onHistoryGap = b.onHistoryGap;
         this.chefs = Set.copyOf(b.chefs);
         this.kitchens = Set.copyOf(b.kitchens);
         this.onConnect = b.onConnect;
@@ -119,9 +148,23 @@ public final class DumplingEater implements AutoCloseable {
         return name;
     }
 
-    /** @return the hub's eater-port URI */
+    /** @return the eater-port URI of the hub connected to (or tried) now */
     public URI hub() {
         return hub;
+    }
+
+    /** @return every hub this eater may connect to, in the order tried */
+    public List<URI> hubs() {
+        return hubs;
+    }
+
+    /**
+     * @return the offset and epoch of the last dumpling with them that was seen (its
+     *         {@code metadata.offset} and {@code metadata.epoch}), or null
+     */
+    public java.util.Map.Entry<Long, String> lastPosition() {
+        HistoryPosition p = position;
+        return p == null ? null : java.util.Map.entry(p.offset(), p.epoch());
     }
 
     /**
@@ -214,12 +257,17 @@ public final class DumplingEater implements AutoCloseable {
     private void loop() throws InterruptedException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(connectTimeout).build();
         Duration delay = minDelay;
+        int next = 0;
+        // Failures since the last connection: with several hubs, each is tried at once before waiting.
+        int failuresInRow = 0;
         while (!stopping.isDone()) {
+            hub = hubs.get(next);
             state(new EaterStateChange(EaterState.CONNECTING, hub, null, null));
             Session session = new Session();
             Throwable failure = session.connect(client);
             if (failure == null && session.ws != null) {
                 delay = minDelay;
+                failuresInRow = 0;
                 failure = session.awaitEnd();
             }
             if (stopping.isDone()) {
@@ -230,6 +278,11 @@ public final class DumplingEater implements AutoCloseable {
                 if (session.connected) {
                     call(onConnectionLost, failure, "onConnectionLost");
                 }
+            }
+            // With several hubs the next is tried at once, reconnecting or not (fail-over).
+            next = (next + 1) % hubs.size();
+            if (++failuresInRow < hubs.size()) {
+                continue;
             }
             if (!reconnect) {
                 break;
@@ -299,7 +352,7 @@ public final class DumplingEater implements AutoCloseable {
                     return null;
                 }
                 socket = opening.get();
-                socket.sendText(DumplingJson.toJson(new EaterHello(name)), true)
+                socket.sendText(hello(), true)
                         .get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException | CancellationException e) {
                 opening.thenAccept(WebSocket::abort);
@@ -367,11 +420,23 @@ public final class DumplingEater implements AutoCloseable {
             if (stopping.isDone()) {
                 return;
             }
+            HistoryPosition at = HistoryPosition.of(frame);
+            if (at != null) {
+                HistoryPosition seen = position;
+                if (seen != null && seen.epoch().equals(at.epoch()) && at.offset() <= seen.offset()) {
+                    return; // seen already, on this hub or the one before
+                }
+                position = at;
+            }
             Dumpling dumpling;
             try {
                 dumpling = DumplingJson.fromJson(frame);
             } catch (InvalidDumplingException e) {
                 invalid(frame, e);
+                return;
+            }
+            if (HISTORY_CHEF.equals(dumpling.chef()) && dumpling.kitchen() == null) {
+                historyGap(dumpling);
                 return;
             }
             // (Set.copyOf's sets throw on contains(null): a hub dumpling has a null kitchen.)
@@ -427,6 +492,37 @@ public final class DumplingEater implements AutoCloseable {
         }
     }
 
+    /** The hello: the name, and what history to ask for (the builder's, or after the last offset seen). */
+    private String hello() {
+        HistoryPosition seen = position;
+        java.util.Map<String, Object> history = null;
+        if (seen != null && recover) {
+            history = java.util.Map.of("since", java.util.Map.of("offset", seen.offset(), "epoch", seen.epoch()));
+        } else if (seen == null && historyLast > 0) {
+            history = java.util.Map.of("last", historyLast);
+        } else if (seen == null && historySince != null) {
+            history = java.util.Map.of("since_time", historySince.toEpochMilli() / 1000.0);
+        }
+        if (history == null) {
+            return DumplingJson.toJson(new EaterHello(name));
+        }
+        java.util.Map<String, Object> hello = new java.util.LinkedHashMap<>();
+        hello.put("eater_name", name);
+        hello.put("history", history);
+        return DumplingJson.valueToJson(hello);
+    }
+
+    private void historyGap(Dumpling marker) {
+        String reason = marker.payload() instanceof java.util.Map<?, ?> m && m.get("reason") != null
+                ? String.valueOf(m.get("reason"))
+                : "the hub could not send all the history asked for";
+        if (onHistoryGap == null) {
+            LOG.log(System.Logger.Level.WARNING, "eater {0}: dumplings missed: {1}", name, reason);
+        } else {
+            call(onHistoryGap, reason, "onHistoryGap");
+        }
+    }
+
     private String closeReason() {
         return stopping.getNow(CLOSE_CANCELLED) == CLOSE_FULL ? "dumpling eater is full" : "connection cancelled";
     }
@@ -453,7 +549,11 @@ public final class DumplingEater implements AutoCloseable {
     /** Builds a {@link DumplingEater}. Every setting has a default. */
     public static final class Builder {
         private String name = "nameless_eater";
-        private URI hub = HubAddress.toUri("localhost:11348", 11348);
+        private List<URI> hubs = List.of(HubAddress.toUri("localhost:11348", 11348));
+        private long historyLast;
+        private java.time.Instant historySince;
+        private boolean recover = true;
+        private Consumer<String> onHistoryGap;
         private List<String> chefs = List.of();
         private List<String> kitchens = List.of();
         private Consumer<URI> onConnect;
@@ -483,7 +583,53 @@ public final class DumplingEater implements AutoCloseable {
          * @throws IllegalArgumentException if it is not a usable address
          */
         public Builder hub(String hub) {
-            this.hub = HubAddress.toUri(hub, 11348);
+            this.hubs = List.of(HubAddress.toUri(hub, 11348));
+            return this;
+        }
+
+        /**
+         * @param hubs several hubs (as for {@link #hub(String)}) serving the same dumplings,
+         *             e.g. federated ones: connect to the first, move on to the next when one
+         *             goes away or cannot be reached
+         * @throws IllegalArgumentException if the list is empty or one is not usable
+         */
+        public Builder hubs(List<String> hubs) {
+            if (hubs.isEmpty()) {
+                throw new IllegalArgumentException("no hub given");
+            }
+            this.hubs = hubs.stream().map(h -> HubAddress.toUri(h, 11348)).toList();
+            return this;
+        }
+
+        /**
+         * @param count at the first connection, ask the hub for the last {@code count}
+         *              dumplings before the live ones; 0 (default) for none
+         */
+        public Builder historyLast(long count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("count must not be negative: " + count);
+            }
+            this.historyLast = count;
+            this.historySince = null;
+            return this;
+        }
+
+        /** @param since at the first connection, ask for what the hub received since then; null for none */
+        public Builder historySince(java.time.Instant since) {
+            this.historySince = since;
+            this.historyLast = 0;
+            return this;
+        }
+
+        /** @param recover whether a reconnection asks for what came after the last offset seen; default true */
+        public Builder recover(boolean recover) {
+            this.recover = recover;
+            return this;
+        }
+
+        /** @param onHistoryGap called with the hub's reason when it says dumplings were missed */
+        public Builder onHistoryGap(Consumer<String> onHistoryGap) {
+            this.onHistoryGap = requireNonNull(onHistoryGap, "onHistoryGap");
             return this;
         }
 

@@ -5,7 +5,7 @@
  * <p>
  * Start with {@link netdumplings.eater.DumplingEater#builder()}.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package netdumplings.eater;
 

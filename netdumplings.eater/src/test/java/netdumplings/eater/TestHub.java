@@ -24,8 +24,18 @@ public final class TestHub implements AutoCloseable {
     private WebSocket kitchen;
 
     private TestHub(HubSettings settings) {
-        server = new HubServer(settings);
+        this(new HubServer(settings));
+    }
+
+    private TestHub(HubServer server) {
+        this.server = server;
         server.start();
+    }
+
+    /** @return a hub on ephemeral ports keeping its last {@code historySize} dumplings for eaters that ask */
+    public static TestHub startWithHistory(int historySize) {
+        return new TestHub(new HubServer(HubSettings.ephemeral().withStatusInterval(Duration.ofHours(1)),
+                netdumplings.hub.internal.federation.FederationSettings.OFF.withHistorySize(historySize)));
     }
 
     /** @return a hub on ephemeral ports that sends no status dumplings during a test */
@@ -66,6 +76,11 @@ public final class TestHub implements AutoCloseable {
     /** Publishes a dumpling of {@code chef} from {@code kitchenName} with this payload. */
     public void publish(String chef, String kitchenName, Object payload) throws Exception {
         publish(DumplingJson.toJson(new Dumpling(chef, kitchenName, 1795313383.5, DumplingDriver.PACKET, payload)));
+    }
+
+    /** Waits until the hub has received {@code count} dumplings. */
+    public void awaitDumplingsIn(long count) throws InterruptedException {
+        awaitTrue(() -> server.statistics().dumplingsIn() == count, count + " dumplings in at the hub");
     }
 
     /** Waits until the hub counts {@code count} eaters. */

@@ -37,6 +37,8 @@ final class EaterEndpoint extends HubEndpoint {
     /** Whether this eater is waiting in the {@link EaterFlusher} (at most once). */
     private final AtomicBoolean flushRequested = new AtomicBoolean();
     private volatile EaterHello hello;
+    /** The history being sent to this eater (then kept to skip repeats), or null. */
+    private volatile EaterBackfill backfill;
     /** Dumplings handed to Jetty and not yet written: +1 on send, -1 in the write callback. */
     private final AtomicInteger pending = new AtomicInteger();
     /** Their bytes, likewise. */
@@ -96,6 +98,23 @@ final class EaterEndpoint extends HubEndpoint {
      * @return whether it was queued
      */
     boolean send(ByteBuffer json) {
+        return send(json, 0);
+    }
+
+    /**
+     * As {@link #send(ByteBuffer)}, for a dumpling of the history (offset > 0) or not (0):
+     * while the eater is sent the history it asked for, live dumplings wait for it.
+     */
+    boolean send(ByteBuffer json, long offset) {
+        EaterBackfill b = backfill;
+        if (b != null && b.intercept(json, offset)) {
+            return false;
+        }
+        return sendNow(json);
+    }
+
+    /** Queues a dumpling, past any history replay (which calls it itself). */
+    boolean sendNow(ByteBuffer json) {
         int size = json.remaining();
         int queued = pending.incrementAndGet();
         long bytes = pendingBytes.addAndGet(size);
@@ -201,6 +220,36 @@ final class EaterEndpoint extends HubEndpoint {
 
     long dropped() {
         return dropped.sum();
+    }
+
+    /** Starts sending the history its hello asks for before any live dumpling (see {@link EaterBackfill}). */
+    void backfill(EaterBackfill history) {
+        backfill = history;
+    }
+
+    /** A live dumpling that did not fit while the history was sent. */
+    void droppedWhileReplaying() {
+        dropped.increment();
+    }
+
+    /**
+     * Waits (for a replay) until at most half the queue limit waits to be written.
+     *
+     * @return false if the eater has gone meanwhile
+     */
+    boolean awaitRoom() {
+        while (pending.get() > queueLimit / 2) {
+            if (isDisconnected() || stallClosing) {
+                return false;
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return !isDisconnected();
     }
 
     HubStatistics.EaterStatistics statistics() {

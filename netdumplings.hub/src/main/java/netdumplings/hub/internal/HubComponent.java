@@ -203,7 +203,7 @@ public class HubComponent implements HubStatisticsSource {
         }
         return new FederationSettings(servers, config.nats__token(), trust, config.nats__tls__truststore__password(),
                 config.nats__subject__prefix(), config.nats__stream(), seconds("nats_max_age", config.nats__max__age()),
-                config.nats__max__bytes(), config.hub__name());
+                config.nats__max__bytes(), config.hub__name(), config.history__size());
     }
 
     private static Duration seconds(String field, double value) {

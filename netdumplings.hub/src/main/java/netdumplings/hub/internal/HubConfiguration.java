@@ -139,4 +139,9 @@ public @interface HubConfiguration {
     @AttributeDefinition(name = "Hub name",
             description = "This hub's name among federated hubs, in subjects and status dumplings; empty for <host name>:<out_port> (default).")
     String hub__name() default "";
+
+    /** Dumplings kept in memory for eaters asking for history, without NATS. Default 0: none. */
+    @AttributeDefinition(name = "History size", min = "0",
+            description = "Without NATS: how many of the last dumplings the hub keeps in memory for eaters that ask for history (the dashboard, nd-print --last); 0 for none (default: none, so that eaters get exactly what the original hub sends). With NATS the stream is the history.")
+    int history__size() default netdumplings.hub.internal.federation.FederationSettings.DEFAULT_HISTORY_SIZE;
 }

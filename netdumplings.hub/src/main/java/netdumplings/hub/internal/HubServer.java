@@ -52,7 +52,11 @@ import netdumplings.api.Dumpling;
 import netdumplings.api.DumplingDriver;
 import netdumplings.api.json.DumplingJson;
 import netdumplings.hub.internal.federation.FederationSettings;
+import netdumplings.hub.internal.federation.History;
+import netdumplings.hub.internal.federation.HistoryRequest;
 import netdumplings.hub.internal.federation.NatsFederation;
+import netdumplings.hub.internal.federation.Offsets;
+import netdumplings.hub.internal.federation.RingHistory;
 
 /**
  * The dumpling hub of PROTOCOL.md, on an embedded Jetty: kitchens connect to one port and
@@ -128,6 +132,10 @@ public final class HubServer implements AutoCloseable {
     private volatile long startNanos;
     /** The link to other hubs through NATS, or null when not federating. */
     private volatile NatsFederation federation;
+    /** Without NATS: the last dumplings, for eaters asking for history; or null. */
+    private final RingHistory ring;
+    /** Where eaters' history replays run (a JetStream replay waits on the network). */
+    private volatile java.util.concurrent.ExecutorService historyThreads;
 
     /**
      * @param settings how to run; never null
@@ -153,6 +161,7 @@ public final class HubServer implements AutoCloseable {
     private HubServer(HubSettings settings, Duration helloTimeout, FederationSettings federation) {
         this.settings = requireNonNull(settings, "settings");
         this.federationSettings = requireNonNull(federation, "federation");
+        this.ring = !federation.enabled() && federation.historySize() > 0 ? new RingHistory(federation.historySize()) : null;
         this.helloTimeout = requireNonNull(helloTimeout, "helloTimeout");
         this.gate = new UpgradeGate(settings);
     }
@@ -165,6 +174,12 @@ public final class HubServer implements AutoCloseable {
     /** @return how this hub federates ({@link FederationSettings#OFF} when it does not) */
     public FederationSettings federationSettings() {
         return federationSettings;
+    }
+
+    /** @return whether this hub's dumplings go through NATS now (false when not federating, or NATS is away) */
+    public boolean isFederating() {
+        NatsFederation link = federation;
+        return link != null && link.isFederating();
     }
 
     /** @return the link to the other hubs, or null when not federating */
@@ -192,6 +207,12 @@ public final class HubServer implements AutoCloseable {
             return t;
         });
         flusher = new EaterFlusher("nd-hub-flusher", EaterFlusher.DEFAULT_GRACE);
+        // Threads are made only when an eater asks for history.
+        historyThreads = Executors.newFixedThreadPool(4, runnable -> {
+            Thread t = new Thread(runnable, "nd-hub-history");
+            t.setDaemon(true);
+            return t;
+        });
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         // Jetty finds some of its parts with ServiceLoader through the context class loader:
@@ -217,6 +238,7 @@ public final class HubServer implements AutoCloseable {
         if (federationSettings.enabled()) {
             startFederation();
         }
+
         startNanos = System.nanoTime();
         long periodNanos = settings.statusInterval().toNanos();
         timer.scheduleAtFixedRate(this::sendStatus, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
@@ -468,6 +490,7 @@ public final class HubServer implements AutoCloseable {
             return;
         }
         timer.shutdownNow();
+        historyThreads.shutdownNow();
         // Kitchens first, while eaters are still served: every dumpling a kitchen sent before
         // it saw our close frame arrives before its close reply and is still forwarded, so
         // a kitchen that resends what failed loses nothing across a hub restart.
@@ -583,12 +606,38 @@ public final class HubServer implements AutoCloseable {
     }
 
     void eaterJoined(EaterEndpoint eater) {
+        EaterBackfill backfill = backfillFor(eater);
         eaters.add(eater);
         if (eater.isDisconnected()) {
             eaters.remove(eater);
             return;
         }
         LOG.info("eater {} joined from {}:{}", eater.hello().eaterName(), eater.host(), eater.port());
+        if (backfill != null) {
+            try {
+                historyThreads.execute(backfill::run);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // Closing: the eater is closed with the others.
+            }
+        }
+    }
+
+    /** @return the history replay the eater's hello asks for (already set on it), or null */
+    private EaterBackfill backfillFor(EaterEndpoint eater) {
+        HistoryRequest request;
+        String invalid = null;
+        try {
+            request = HistoryRequest.fromHello(eater.helloFields());
+        } catch (IllegalArgumentException e) {
+            request = null;
+            invalid = e.getMessage();
+        }
+        if (request == null && invalid == null) {
+            return null;
+        }
+        EaterBackfill backfill = new EaterBackfill(eater, history(), request, invalid, settings.eaterQueueLimit());
+        eater.backfill(backfill);
+        return backfill;
     }
 
     void invalidFrame(KitchenEndpoint kitchen, String why) {
@@ -619,16 +668,28 @@ public final class HubServer implements AutoCloseable {
         }
         dumplingsIn.increment();
         NatsFederation link = federation;
-        if (link == null || !link.publish(json, kitchen, chef)) {
+        if (link != null && link.publish(json, kitchen, chef)) {
+            return;
+        }
+        RingHistory history = ring;
+        if (history != null) {
+            history.append(Offsets.bytesOf(json), this::publishFromStream);
+        } else {
             publish(json);
         }
     }
 
-    /** A dumpling of any federated hub, read from the stream, to every eater of this one. */
+    /** @return where eaters' history comes from, or null when this hub keeps none */
+    History history() {
+        NatsFederation link = federation;
+        return link != null ? link : ring;
+    }
+
+    /** A dumpling of the history (any federated hub's, or the ring's) to every eater of this one. */
     private void publishFromStream(ByteBuffer json, long offset) {
         State now = state.get();
         if (now == State.STARTED || now == State.CLOSING) {
-            publish(json);
+            publish(json, offset, eaters);
         }
     }
 
@@ -637,9 +698,14 @@ public final class HubServer implements AutoCloseable {
     }
 
     private void publish(ByteBuffer json, Iterable<EaterEndpoint> to) {
+        publish(json, 0, to);
+    }
+
+    /** @param offset the dumpling's offset in the history, 0 for none */
+    private void publish(ByteBuffer json, long offset, Iterable<EaterEndpoint> to) {
         int sent = 0;
         for (EaterEndpoint eater : to) {
-            if (eater.send(json)) {
+            if (eater.send(json, offset)) {
                 sent++;
             }
         }

@@ -140,6 +140,34 @@ class FederationTest {
     }
 
     @Test
+    void anEaterJoiningHubBLateWithLast100GetsExactlyThe100BeforeThenLiveOnes() throws Exception {
+        nats = NatsServer.start(tmp.resolve("nats"));
+        HubServer a = hub("hub-a");
+        HubServer b = hub("hub-b");
+        WebSocketTestClient kitchen = kitchen(a);
+        WebSocketTestClient witness = eater(b, "witness");
+        for (int i = 0; i < 300; i++) {
+            kitchen.send(dumpling(i));
+        }
+        for (int i = 0; i < 300; i++) {
+            next(witness); // hub B has handed all 300 on
+        }
+        WebSocketTestClient late = client(b.eaterPort());
+        late.send("{\"eater_name\": \"late\", \"history\": {\"last\": 100}}");
+        for (int i = 200; i < 300; i++) {
+            assertEquals(dumpling(i), unstamped(next(late)), "history dumpling " + i);
+        }
+        for (int i = 300; i < 350; i++) {
+            kitchen.send(dumpling(i));
+        }
+        for (int i = 300; i < 350; i++) {
+            assertEquals(dumpling(i), unstamped(next(late)), "live dumpling " + i);
+        }
+        Thread.sleep(500);
+        assertNull(late.texts.poll(), "more than the 100 and the live ones");
+    }
+
+    @Test
     void everyHubsStatusListsTheKitchensAndEatersOfEveryHubWithTheirHubsName() throws Exception {
         nats = NatsServer.start(tmp.resolve("nats"));
         HubServer a = hub("hub-a", Duration.ofMillis(200));

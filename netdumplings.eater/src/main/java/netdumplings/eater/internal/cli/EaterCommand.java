@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +45,8 @@ abstract class EaterCommand implements Callable<Integer> {
      * after the tool's own options (which keep the default order), as the original lists them.
      */
     @Option(names = {"-h", "--hub"}, paramLabel = "HOST:PORT", defaultValue = "localhost:11348",
-            description = "Address where nd-hub is sending dumplings from. Default: ${DEFAULT-VALUE}.")
+            description = "Address where nd-hub is sending dumplings from; several, comma-separated, to move on to the next "
+                    + "when one goes away (federated hubs). Default: ${DEFAULT-VALUE}.")
     String hub;
 
     @Option(names = "--token-file", paramLabel = "FILE", order = 999,
@@ -141,7 +143,7 @@ abstract class EaterCommand implements Callable<Integer> {
      * @throws IllegalArgumentException (a usage error) if the token file cannot be read or is empty
      */
     DumplingEater.Builder eaterBuilder(String name) {
-        DumplingEater.Builder builder = DumplingEater.builder().name(name).hub(hub);
+        DumplingEater.Builder builder = DumplingEater.builder().name(name).hubs(List.of(hub.split(",")));
         if (tokenFile != null) {
             builder.token(readToken(tokenFile));
         }
@@ -183,6 +185,7 @@ abstract class EaterCommand implements Callable<Integer> {
         if (change.state() == EaterState.CONNECTED) {
             lastNotice = null;
             wasConnected = true;
+            failed = false; // connected again (the next of several hubs): not a failure (yet)
         } else if (change.state() == EaterState.LOST && wasConnected && printsOwnLossLine()) {
             wasConnected = false; // the tool said so on stdout, as the original does
             failed = !closed && !closedByHub(change.cause());

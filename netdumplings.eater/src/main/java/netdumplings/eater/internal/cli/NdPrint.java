@@ -52,6 +52,15 @@ public final class NdPrint extends EaterCommand {
             description = "Print dumpling payload. Default: on.")
     boolean payload;
 
+    @Option(names = "--last", paramLabel = "N",
+            description = "First print the last N dumplings the hub keeps (its history), then the live ones. Default: none.")
+    long last;
+
+    @Option(names = "--since", paramLabel = "WHEN",
+            description = "First print what the hub received since WHEN (2026-12-01T10:15:00Z, or seconds since 1970), "
+                    + "then the live ones. Default: none.")
+    String since;
+
     /**
      * @param out      where dumplings are printed
      * @param err      where errors and notices go
@@ -76,9 +85,35 @@ public final class NdPrint extends EaterCommand {
                 .onDumpling(this::print)
                 .onConnectionLost(this::lost)
                 .onInvalidDumpling((frame, e) -> err.println(program() + ": skipped a message that is not a dumpling: "
-                        + e.getMessage()));
+                        + e.getMessage()))
+                .onHistoryGap(reason -> err.println(program() + ": dumplings missed: " + reason));
+        if (last < 0) {
+            throw new IllegalArgumentException("--last must be a whole number >= 0, not '" + last + "'");
+        }
+        if (last > 0 && since != null) {
+            throw new IllegalArgumentException("--last and --since cannot be used together");
+        }
+        if (last > 0) {
+            builder.historyLast(last);
+        }
+        if (since != null) {
+            builder.historySince(instant(since));
+        }
         runEater(builder, Long.MAX_VALUE);
         return exitCode();
+    }
+
+    private static java.time.Instant instant(String when) {
+        try {
+            return java.time.Instant.parse(when);
+        } catch (java.time.format.DateTimeParseException e) {
+            try {
+                return java.time.Instant.ofEpochMilli(Math.round(Double.parseDouble(when) * 1000));
+            } catch (NumberFormatException n) {
+                throw new IllegalArgumentException("--since must be a time such as 2026-12-01T10:15:00Z or seconds since 1970, not '"
+                        + when + "'");
+            }
+        }
     }
 
     @Override

@@ -106,6 +106,33 @@ class CommandLineEatersTest {
     }
 
     @Test
+    void ndPrintLastPrintsTheLastOnesTheHubKeptThenLiveOnes() throws Exception {
+        try (TestHub hub = TestHub.startWithHistory(100).kitchen("lo_kitchen")) {
+            for (int i = 1; i <= 5; i++) {
+                publish(hub, "Marker", DumplingDriver.PACKET, "p" + i);
+            }
+            hub.awaitDumplingsIn(5);
+            Run run = print("--no-color", "--last", "2", "-h", hub.eaterAddress());
+            awaitOutput(run, "\"p5\"");
+            publish(hub, "Marker", DumplingDriver.PACKET, "p6");
+            awaitOutput(run, "\"p6\"");
+            assertEquals(0, run.stop());
+            String out = run.out();
+            assertTrue(!out.contains("\"p3\"") && out.indexOf("\"p4\"") < out.indexOf("\"p5\"")
+                    && out.indexOf("\"p5\"") < out.indexOf("\"p6\""), out);
+            assertEquals("", run.err());
+        }
+    }
+
+    @Test
+    void ndPrintRefusesABadSinceInOneLine() throws Exception {
+        Run run = print("--since", "yesterday");
+        assertEquals(2, run.exit.get(10, TimeUnit.SECONDS));
+        assertEquals("nd-print: --since must be a time such as 2026-12-01T10:15:00Z or seconds since 1970, not 'yesterday'"
+                + " (see nd-print --help)\n", run.err());
+    }
+
+    @Test
     void ndPrintWithoutPayloadPrintsHeadersOnly() throws Exception {
         try (TestHub hub = TestHub.start().kitchen("lo_kitchen")) {
             Run run = print("--no-color", "--no-payload", "-h", hub.eaterAddress());

@@ -26,9 +26,11 @@ import java.util.regex.Pattern;
  * @param maxBytes           how many bytes the stream keeps at most; positive
  * @param hubName            this hub's name in the federation (subjects, status), or null
  *                           for {@code host:eater-port}
+ * @param historySize        without NATS: how many dumplings the hub keeps in memory for
+ *                           eaters that ask for history; 0 for none
  */
 public record FederationSettings(List<String> servers, String token, Path truststore, String truststorePassword,
-        String subjectPrefix, String stream, Duration maxAge, long maxBytes, String hubName) {
+        String subjectPrefix, String stream, Duration maxAge, long maxBytes, String hubName, int historySize) {
 
     // Before OFF, which they check.
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
@@ -42,9 +44,16 @@ public record FederationSettings(List<String> servers, String token, Path trusts
     public static final Duration DEFAULT_MAX_AGE = Duration.ofHours(1);
     /** Default {@link #maxBytes()}: 1 GiB. */
     public static final long DEFAULT_MAX_BYTES = 1L << 30;
-    /** No federation. */
+    /**
+     * Default {@link #historySize()}: none, so that a hub given no setting sends exactly
+     * what the original sends (no offsets).
+     */
+    public static final int DEFAULT_HISTORY_SIZE = 0;
+    /** The largest {@link #historySize()}. */
+    public static final int MAX_HISTORY_SIZE = 10_000_000;
+    /** No federation, no history. */
     public static final FederationSettings OFF = new FederationSettings(List.of(), null, null, null,
-            DEFAULT_SUBJECT_PREFIX, DEFAULT_STREAM, DEFAULT_MAX_AGE, DEFAULT_MAX_BYTES, null);
+            DEFAULT_SUBJECT_PREFIX, DEFAULT_STREAM, DEFAULT_MAX_AGE, DEFAULT_MAX_BYTES, null, DEFAULT_HISTORY_SIZE);
 
     /**
      * @throws IllegalArgumentException naming the invalid value, by its configuration name
@@ -75,6 +84,9 @@ public record FederationSettings(List<String> servers, String token, Path trusts
         if (maxBytes <= 0) {
             throw new IllegalArgumentException("nats_max_bytes must be positive, not " + maxBytes);
         }
+        if (historySize < 0 || historySize > MAX_HISTORY_SIZE) {
+            throw new IllegalArgumentException("history_size must be 0.." + MAX_HISTORY_SIZE + ", not " + historySize);
+        }
     }
 
     /** @return whether the hub federates (has NATS servers) */
@@ -85,13 +97,19 @@ public record FederationSettings(List<String> servers, String token, Path trusts
     /** @return these settings with other servers */
     public FederationSettings withServers(List<String> servers) {
         return new FederationSettings(servers, token, truststore, truststorePassword, subjectPrefix, stream, maxAge,
-                maxBytes, hubName);
+                maxBytes, hubName, historySize);
     }
 
     /** @return these settings with another hub name */
     public FederationSettings withHubName(String hubName) {
         return new FederationSettings(servers, token, truststore, truststorePassword, subjectPrefix, stream, maxAge,
-                maxBytes, hubName);
+                maxBytes, hubName, historySize);
+    }
+
+    /** @return these settings with another history size */
+    public FederationSettings withHistorySize(int historySize) {
+        return new FederationSettings(servers, token, truststore, truststorePassword, subjectPrefix, stream, maxAge,
+                maxBytes, hubName, historySize);
     }
 
     /** Never shows the token or the password. */
@@ -99,6 +117,6 @@ public record FederationSettings(List<String> servers, String token, Path trusts
     public String toString() {
         return "FederationSettings[servers=" + servers + ", token=" + (token == null ? "none" : "***") + ", truststore="
                 + truststore + ", subjectPrefix=" + subjectPrefix + ", stream=" + stream + ", maxAge=" + maxAge
-                + ", maxBytes=" + maxBytes + ", hubName=" + hubName + "]";
+                + ", maxBytes=" + maxBytes + ", hubName=" + hubName + ", historySize=" + historySize + "]";
     }
 }

@@ -59,7 +59,7 @@ import io.nats.client.api.StreamInfo;
  * every status interval (core NATS, not kept); {@link #remoteStatuses()} gives the other
  * hubs' latest ones for the status dumpling.
  */
-public final class NatsFederation implements AutoCloseable {
+public final class NatsFederation implements History, AutoCloseable {
 
     /** Where the dumplings read from the stream go: the hub's fan-out to its eaters. */
     @FunctionalInterface
@@ -315,7 +315,7 @@ public final class NatsFederation implements AutoCloseable {
         }
         String subject = subjectCache.computeIfAbsent(kitchen, k -> new ConcurrentHashMap<>())
                 .computeIfAbsent(chef, ch -> subjects.dumplings(hubName, kitchen, ch));
-        byte[] body = bodyOf(json);
+        byte[] body = Offsets.bytesOf(json);
         try {
             c.publish(subject, body);
             published.increment();
@@ -325,15 +325,6 @@ public final class NatsFederation implements AutoCloseable {
             notFederated.increment();
             return false;
         }
-    }
-
-    private static byte[] bodyOf(ByteBuffer json) {
-        if (json.hasArray() && json.arrayOffset() == 0 && json.position() == 0 && json.remaining() == json.array().length) {
-            return json.array();
-        }
-        byte[] copy = new byte[json.remaining()];
-        json.duplicate().get(copy);
-        return copy;
     }
 
     /**
@@ -388,14 +379,82 @@ public final class NatsFederation implements AutoCloseable {
         return ready;
     }
 
-    /** @return the epoch of the stream, or null before the first set-up */
+    /** @return the epoch of the stream, or null while NATS is away */
+    @Override
     public String epoch() {
-        return epoch;
+        return ready ? epoch : null;
     }
 
-    /** @return the last offset handed to the sink */
+    /**
+     * @return the last offset handed to the sink: a replay up to it joins the live
+     *         dumplings that follow without a gap
+     */
+    @Override
     public long lastOffset() {
         return lastDelivered;
+    }
+
+    @Override
+    public long firstOffset() {
+        Connection c = connection;
+        try {
+            if (c != null) {
+                return c.jetStreamManagement().getStreamInfo(settings.stream()).getStreamState().getFirstSequence();
+            }
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            LOG.debug("cannot read the stream's first sequence", e);
+        }
+        return lastDelivered + 1;
+    }
+
+    /** How long a replay waits for the stream's next message before it gives up. */
+    private static final Duration REPLAY_WAIT = Duration.ofSeconds(5);
+
+    @Override
+    public void replay(long from, double sinceSeconds, long to, Replayed each) throws Exception {
+        Connection c = connection;
+        String replayEpoch = epoch;
+        if (c == null || !ready || from > to) {
+            return;
+        }
+        ConsumerConfiguration.Builder config = ConsumerConfiguration.builder();
+        if (Double.isNaN(sinceSeconds)) {
+            config.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(Math.max(1, from));
+        } else {
+            long nanos = (long) (sinceSeconds * 1e9);
+            config.deliverPolicy(DeliverPolicy.ByStartTime).startTime(java.time.ZonedDateTime.ofInstant(
+                    java.time.Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)),
+                    java.time.ZoneOffset.UTC));
+        }
+        JetStreamSubscription replay = c.jetStream().subscribe(subjects.allDumplings(),
+                PushSubscribeOptions.builder().stream(settings.stream()).ordered(true).configuration(config.build()).build());
+        try {
+            while (true) {
+                Message m = replay.nextMessage(REPLAY_WAIT);
+                if (m == null) {
+                    if (!Double.isNaN(sinceSeconds)) {
+                        return; // nothing (more) since that time
+                    }
+                    throw new IOException("the stream sent nothing for " + REPLAY_WAIT.toSeconds() + " s during a replay");
+                }
+                long seq = m.metaData().streamSequence();
+                if (seq > to) {
+                    return;
+                }
+                if (!each.accept(seq, ByteBuffer.wrap(Offsets.stamp(m.getData(), seq, replayEpoch)))) {
+                    return;
+                }
+                if (seq == to || m.metaData().pendingCount() == 0 && seq >= to) {
+                    return;
+                }
+            }
+        } finally {
+            try {
+                replay.unsubscribe();
+            } catch (RuntimeException e) {
+                LOG.debug("ending a replay's subscription", e);
+            }
+        }
     }
 
     /** @return dumplings of this hub's kitchens published to NATS */

@@ -73,4 +73,14 @@ public final class Offsets {
         }
         return i >= 0 && json[i] == '{';
     }
+
+    /** @return the bytes of {@code json} (its own array when it is exactly that, else a copy) */
+    public static byte[] bytesOf(java.nio.ByteBuffer json) {
+        if (json.hasArray() && json.arrayOffset() == 0 && json.position() == 0 && json.remaining() == json.array().length) {
+            return json.array();
+        }
+        byte[] copy = new byte[json.remaining()];
+        json.duplicate().get(copy);
+        return copy;
+    }
 }
