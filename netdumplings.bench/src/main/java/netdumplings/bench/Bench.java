@@ -24,7 +24,7 @@ import netdumplings.testing.PcapFiles;
  */
 public final class Bench {
 
-    static final List<String> SECTIONS = List.of("kitchen", "hub", "e2e", "startup");
+    static final List<String> SECTIONS = List.of("kitchen", "hub", "e2e", "startup", "nats");
 
     private Bench() {
     }
@@ -67,7 +67,7 @@ public final class Bench {
     }
 
     static final String USAGE = """
-            Usage: nd-bench [--quick] [--section kitchen|hub|e2e|startup]... [--runtimes DIR] | --jmh [JMH ARGS] | --help
+            Usage: nd-bench [--quick] [--section kitchen|hub|e2e|startup|nats]... [--runtimes DIR] | --jmh [JMH ARGS] | --help
 
               Measures netdumplings on this machine and prints the figures with the targets:
               1. kitchen throughput (many-protocols.pcap x100 through the three example chefs,
@@ -178,6 +178,10 @@ public final class Bench {
                         StartupBenchmark.run(report, root,
                                 options.runtimes() != null ? options.runtimes() : root.resolve("target"), work,
                                 pcaps.resolve("dns.pcap"));
+                    }
+                    case "nats" -> {
+                        report.section("5. Federation: load kitchen -> hub A -> NATS JetStream -> hub B -> 10 eaters; fail-over");
+                        FederationBenchmark.run(report, work, quick ? 50_000 : 1_000_000, quick ? 500 : 3_000);
                     }
                     default -> throw new IllegalStateException(section);
                 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import netdumplings.hub.internal.HubServer;
 import netdumplings.hub.internal.HubSettings;
 import netdumplings.hub.internal.HubStatistics;
+import netdumplings.hub.internal.federation.FederationSettings;
 
 /**
  * The hub under test, in a JVM of its own so that its heap can be measured apart from
@@ -16,6 +17,8 @@ import netdumplings.hub.internal.HubStatistics;
  * once listening on ephemeral loopback ports, then answers commands on stdin, one line
  * each: {@code heap} (full GC, then {@code heap <used bytes>}), {@code stats}
  * ({@code stats <in> <out> <eater drops> <eaters>}); end of input or {@code quit} stops it.
+ * With arguments {@code <NATS URL> <hub name>} it federates through that NATS server and
+ * reports its ports only once it federates.
  */
 public final class HubMain {
 
@@ -26,8 +29,14 @@ public final class HubMain {
         // Status dumplings would add noise to the counts: once an hour is never here.
         HubSettings settings = HubSettings.ephemeral().withAddress("127.0.0.1")
                 .withStatusInterval(Duration.ofHours(1));
-        try (HubServer hub = new HubServer(settings)) {
+        FederationSettings federation = args.length >= 2
+                ? FederationSettings.OFF.withServers(java.util.List.of(args[0])).withHubName(args[1])
+                : FederationSettings.OFF;
+        try (HubServer hub = new HubServer(settings, federation)) {
             hub.start();
+            while (federation.enabled() && !hub.isFederating()) {
+                Thread.sleep(10);
+            }
             System.out.println("ports " + hub.kitchenPort() + " " + hub.eaterPort());
             System.out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

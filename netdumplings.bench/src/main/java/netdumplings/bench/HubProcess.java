@@ -28,7 +28,7 @@ final class HubProcess implements AutoCloseable {
      * @param log where the child's stderr goes
      * @throws IOException if it cannot start or does not report its ports
      */
-    HubProcess(Path log) throws IOException {
+    HubProcess(Path log, String... hubArgs) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xms64m");
@@ -41,6 +41,7 @@ final class HubProcess implements AutoCloseable {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(HubMain.class.getName());
+        cmd.addAll(List.of(hubArgs));
         process = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         in = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
@@ -87,8 +88,17 @@ final class HubProcess implements AutoCloseable {
         return line.split(" ");
     }
 
+    /** Kills the hub with SIGKILL: no close frame, no goodbye to NATS. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() throws InterruptedException {
+        if (!process.isAlive()) {
+            return;
+        }
         in.println("quit");
         in.close();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {

@@ -79,7 +79,7 @@ class BenchSmokeTest {
     void badOptionsAreRefusedWithOneLine() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Bench.Options.parse("--section", "nope"));
-        assertEquals("--section must be one of kitchen|hub|e2e|startup, not 'nope'", e.getMessage());
+        assertEquals("--section must be one of kitchen|hub|e2e|startup|nats, not 'nope'", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Bench.Options.parse("--fast"));
         assertThrows(IllegalArgumentException.class, () -> Bench.Options.parse("--section"));
     }

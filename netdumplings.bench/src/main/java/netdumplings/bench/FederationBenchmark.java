@@ -1,0 +1,157 @@
+package netdumplings.bench;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import netdumplings.eater.DumplingEater;
+import netdumplings.testing.NatsServer;
+
+/**
+ * Section 5: hubs federated through a real nats-server (JetStream on a temporary
+ * directory). Hubs A and B run in child JVMs ({@link HubProcess}); the load kitchen
+ * publishes to A, 10 eaters read from B; the same load through one hub (no NATS) in the
+ * same run, first. Then fail-over: a {@link DumplingEater} given hubs B and A eats a paced
+ * stream from B, B is killed with SIGKILL, and the eater carries on from A; the time
+ * without a hub and the dumplings lost or repeated (by offset) are reported.
+ */
+final class FederationBenchmark {
+
+    static final double TARGET_DELIVERIES_PER_SECOND = 100_000;
+    static final double TARGET_P99_MILLIS = 20;
+    static final double TARGET_FAILOVER_MILLIS = 2_000;
+    private static final int EATERS = 10;
+    private static final Pattern OFFSET = Pattern.compile("\"offset\":(\\d+)");
+
+    private FederationBenchmark() {
+    }
+
+    static void run(Report report, Path work, long deliveries, long pacedMillis) throws Exception {
+        Path natsDir = Files.createTempDirectory(work, "nats");
+        try (HubProcess single = new HubProcess(work.resolve("hub-single.log"))) {
+            report.note("reference: the same load through one hub, no NATS (child JVM pid " + single.pid() + ")");
+            load(report, single, single, deliveries, pacedMillis, "one hub", false);
+        }
+        try (NatsServer nats = NatsServer.start(natsDir)) {
+            try (HubProcess a = new HubProcess(work.resolve("hub-a.log"), nats.url(), "bench-a");
+                    HubProcess b = new HubProcess(work.resolve("hub-b.log"), nats.url(), "bench-b")) {
+                report.note("nats-server " + nats.url() + " (JetStream, file storage); hub A pid " + a.pid()
+                        + ", hub B pid " + b.pid() + "; kitchen on A, eaters on B");
+                load(report, a, b, deliveries, pacedMillis, "A -> NATS -> B", true);
+                failOver(report, a, b);
+            }
+        }
+    }
+
+    private static void load(Report report, HubProcess kitchenHub, HubProcess eaterHub, long deliveries,
+            long pacedMillis, String path, boolean targets) throws Exception {
+        try (EaterSwarm swarm = new EaterSwarm("127.0.0.1", eaterHub.eaterPort(), EATERS);
+                LoadKitchen kitchen = new LoadKitchen("127.0.0.1", kitchenHub.kitchenPort())) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (eaterHub.stats()[3] != EATERS && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            long warm = Math.max(100, deliveries / EATERS / 10);
+            kitchen.publish(warm, 0);
+            swarm.awaitReceived(warm * EATERS, 3_000, 30_000);
+
+            long dumplings = Math.max(10, deliveries / EATERS);
+            long before = swarm.received();
+            swarm.measureInto(new Latencies((int) Math.min(4_000_000, dumplings * EATERS)));
+            long t0 = kitchen.publish(dumplings, 0);
+            long got = swarm.awaitReceived(before + dumplings * EATERS, 3_000, 60_000) - before;
+            double seconds = (swarm.lastReceiptNanos() - t0) / 1e9;
+            String label = String.format("deliveries/s, %s, %d eaters, flat out", path, EATERS);
+            if (targets) {
+                report.target(label, got / seconds, "deliveries/s", TARGET_DELIVERIES_PER_SECOND, true);
+            } else {
+                report.figure(label, got / seconds, "deliveries/s", null);
+            }
+            report.note(String.format("  %,d dumplings -> %,d of %,d deliveries in %.3f s", dumplings, got,
+                    dumplings * EATERS, seconds));
+
+            double rate = HubBenchmark.PACED_RATE;
+            long paced = (long) (rate * pacedMillis / 1000);
+            Latencies lat = new Latencies((int) (paced * EATERS));
+            long pacedBefore = swarm.received();
+            swarm.measureInto(lat);
+            kitchen.publish(paced, rate);
+            long pacedGot = swarm.awaitReceived(pacedBefore + paced * EATERS, 3_000, 30_000) - pacedBefore;
+            String p99 = String.format("latency p99 at %,.0f dumplings/s, %s, %d eaters", rate, path, EATERS);
+            if (targets) {
+                report.target(p99, lat.percentileMillis(0.99), "ms", TARGET_P99_MILLIS, false);
+            } else {
+                report.figure(p99, lat.percentileMillis(0.99), "ms", null);
+            }
+            report.note(String.format("  p50 %.2f ms, max %.2f ms; %,d of %,d deliveries", lat.percentileMillis(0.5),
+                    lat.percentileMillis(1.0), pacedGot, paced * EATERS));
+        }
+    }
+
+    private static void failOver(Report report, HubProcess a, HubProcess b) throws Exception {
+        List<Long> offsets = new CopyOnWriteArrayList<>();
+        List<URI> connected = new CopyOnWriteArrayList<>();
+        AtomicLong firstOnA = new AtomicLong();
+        try (LoadKitchen kitchen = new LoadKitchen("127.0.0.1", a.kitchenPort());
+                DumplingEater eater = DumplingEater.builder().name("failover")
+                        .hubs(List.of("127.0.0.1:" + b.eaterPort(), "127.0.0.1:" + a.eaterPort()))
+                        .onConnect(connected::add)
+                        .onRawDumpling(raw -> {
+                            Matcher m = OFFSET.matcher(raw);
+                            if (m.find()) {
+                                offsets.add(Long.parseLong(m.group(1)));
+                                if (connected.size() == 2) {
+                                    firstOnA.compareAndSet(0, System.nanoTime());
+                                }
+                            }
+                        })
+                        .build()) {
+            eater.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (b.stats()[3] < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            double rate = HubBenchmark.PACED_RATE;
+            Thread load = new Thread(() -> {
+                try {
+                    kitchen.publish((long) (rate * 3), rate); // 3 s at 10,000/s
+                } catch (Exception e) {
+                    // reported by the counts below
+                }
+            });
+            long published0 = a.stats()[0];
+            load.start();
+            Thread.sleep(1000);
+            b.kill();
+            long killedAt = System.nanoTime();
+            load.join(30_000);
+            long published = a.stats()[0] - published0;
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < end && (offsets.isEmpty() || offsets.size() < published)) {
+                Thread.sleep(20);
+            }
+            long lost = 0;
+            long repeated = 0;
+            for (int i = 1; i < offsets.size(); i++) {
+                long step = offsets.get(i) - offsets.get(i - 1);
+                if (step > 1) {
+                    lost += step - 1;
+                } else if (step < 1) {
+                    repeated++;
+                }
+            }
+            double failoverMillis = firstOnA.get() == 0 ? Double.NaN : (firstOnA.get() - killedAt) / 1e6;
+            report.target("fail-over: hub B killed (SIGKILL) to the eater's next dumpling from hub A", failoverMillis,
+                    "ms", TARGET_FAILOVER_MILLIS, false);
+            report.note(String.format("  %,d dumplings published at 10,000/s, %,d eaten (by offset: %,d lost, %,d "
+                    + "repeated; the eater skips repeats it sees); connected to %s", published, offsets.size(), lost,
+                    repeated, connected));
+        }
+    }
+}
