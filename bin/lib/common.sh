@@ -102,6 +102,9 @@ run_launcher() { # runtime-jar class args...
     mapfile -t opts < <(java_opts)
     [[ -t 0 ]] && stdin_terminal=true
     [[ -t 2 ]] && stderr_terminal=true
+    # Owner-only files for everything the runtime writes: Config Admin persists tokens and
+    # the console password in plain text under run/, and logs may name secret files.
+    umask 077
     exec java "${opts[@]}" -Dnetdumplings.root="$ND_ROOT" -Dnetdumplings.cwd="$PWD" \
         -Dnetdumplings.stdin.terminal=$stdin_terminal -Dnetdumplings.stderr.terminal=$stderr_terminal \
         -cp "$ND_ROOT/target/$jar:$ND_ROOT/netdumplings.launcher/target/lib/*" \

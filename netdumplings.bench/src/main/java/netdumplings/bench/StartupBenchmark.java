@@ -63,7 +63,6 @@ final class StartupBenchmark {
             cmd.add("-Dorg.osgi.framework.storage=" + dir.resolve("run").resolve(runtime).resolve("felix-cache"));
             // The bndruns leave File Install's directory to the launcher (bin/), as this one.
             cmd.add("-Dfelix.fileinstall.dir=" + conf);
-            cmd.add("-Dnetdumplings.exit.on.failure=true");
             // As bin/nd-hub does: the hub waits for the configuration written above rather
             // than starting on the default ports, which another hub may hold.
             cmd.add("-Dnetdumplings.hub.await.configuration=true");

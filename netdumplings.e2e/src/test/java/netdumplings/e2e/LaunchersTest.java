@@ -56,7 +56,7 @@ class LaunchersTest {
         assertOneLineError(run("nd-hub", "-i", "99999"),
                 "nd-hub: --in-port must be a port from 1 to 65535, not 99999 (see nd-hub --help)");
         assertOneLineError(run("nd-hub", "-f", "-1"),
-                "nd-hub: --status-freq must be a positive number of seconds, not -1.0 (see nd-hub --help)");
+                "nd-hub: --status-freq must be 0 or a positive number of seconds, not -1.0 (see nd-hub --help)");
         assertOneLineError(run("nd-sniff", "--hub", "nowhere"),
                 "nd-sniff: --hub must be HOST:PORT (or ws:// or wss://HOST:PORT), not 'nowhere' (see nd-sniff --help)");
         assertOneLineError(run("nd-sniff", "--loop", "-1"),
@@ -274,6 +274,129 @@ class LaunchersTest {
             all.awaitOutput("eaters ws://localhost:" + out);
             all.awaitOutput("DNSLookupChef from default_kitchen");
             assertTrue(!all.stdout().contains("\u001b"), "escape codes in a pipe: " + all.stdout());
+        } finally {
+            all.process().destroy();
+            all.awaitExit();
+        }
+    }
+
+    /** The first 100,000 bytes of many-protocols.pcap: a capture cut mid-packet (issue 11). */
+    private static Path truncatedCapture(Path dir) throws IOException {
+        Path cut = dir.resolve("cut.pcap");
+        byte[] whole = Files.readAllBytes(PCAPS.resolve("many-protocols.pcap"));
+        Files.write(cut, java.util.Arrays.copyOf(whole, 100_000));
+        return cut;
+    }
+
+    /**
+     * The whole packets of a capture cut short that pass nd-sniff's default filter, as
+     * tcpdump reads them (it then says the file was cut short).
+     */
+    private static long tcpdumpPackets(Path pcap) throws Exception {
+        Process p = new ProcessBuilder("tcpdump", "-r", pcap.toString(), "-nn", "tcp or udp or arp")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        long packets = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().count();
+        p.waitFor();
+        return packets;
+    }
+
+    /**
+     * Issue 11: a capture that fails part-way ends its kitchen only after everything read
+     * before the failure is cooked; nd-sniff, whose only kitchen it is, then says why in one
+     * line and exits 1.
+     */
+    @Test
+    void truncatedCaptureDeliversWhatCameBeforeTheCut(@TempDir Path dir) throws Exception {
+        Path cut = truncatedCapture(dir);
+        long packets = tcpdumpPackets(cut);
+        assertTrue(packets > 100, "tcpdump read " + packets);
+        int in = freePort();
+        Running hub = start(dir, "hub", "nd-hub", "-i", Integer.toString(in), "-o", Integer.toString(freePort()));
+        try {
+            hub.awaitOutput("hub listening");
+            Running sniff = start(dir, "sniff", "nd-sniff", "-h", "localhost:" + in, "-n", "cut", "--pcap",
+                    cut.toString(), "--loop", "1", "--speed", "0");
+            assertEquals(1, sniff.awaitExit(), sniff.stderr());
+            assertTrue(sniff.stdout().contains("cut: stopped replaying " + cut + ": " + String.format("%,d", packets)
+                    + " packets read"), sniff.stdout());
+            assertTrue(sniff.stdout().contains("  PacketCountChef: " + String.format("%,d", packets) + " packets"),
+                    sniff.stdout());
+            // Every dumpling made before the cut reached the hub (none dropped).
+            var counts = java.util.regex.Pattern.compile("packets read, ([0-9,]+) dumplings sent, 0 dropped")
+                    .matcher(sniff.stdout());
+            assertTrue(counts.find(), sniff.stdout());
+            long made = sniff.stdout().lines().filter(l -> l.startsWith("  "))
+                    .mapToLong(l -> Long.parseLong(l.replaceAll(".* packets, ([0-9,]+) dumplings.*", "$1")
+                            .replace(",", ""))).sum();
+            assertTrue(made > 0, sniff.stdout());
+            assertEquals(made, Long.parseLong(counts.group(1).replace(",", "")), sniff.stdout());
+            // The reason in one line of its own (the stop's log lines may follow it).
+            assertTrue(sniff.stderr().lines().anyMatch(l -> l.startsWith("nd-sniff: error reading capture file " + cut)),
+                    sniff.stderr());
+        } finally {
+            hub.process().destroy();
+            hub.awaitExit();
+        }
+    }
+
+    /** Issue 11: a hub that cannot listen ends nd-hub in one line, status 1. */
+    @Test
+    void hubOnAPortInUseEndsInOneLine(@TempDir Path dir) throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket()) {
+            taken.bind(new java.net.InetSocketAddress("localhost", 0));
+            Running hub = start(dir, "hub", "nd-hub", "-i", Integer.toString(taken.getLocalPort()), "-o",
+                    Integer.toString(freePort()));
+            assertEquals(1, hub.awaitExit(), hub.stderr());
+            String reason = "nd-hub: cannot listen on localhost:" + taken.getLocalPort() + ": address already in use";
+            assertTrue(hub.stderr().lines().anyMatch(reason::equals), hub.stderr());
+        }
+    }
+
+    /**
+     * Issue 11: a kitchen .cfg whose capture fails, dropped into the all-in-one runtime's
+     * deploy directory, stops that kitchen only: the hub, its other kitchen and the console
+     * go on; every file the runtime wrote is its owner's only.
+     */
+    @Test
+    void aFailingKitchenLeavesTheAllInOneServing(@TempDir Path dir) throws Exception {
+        Path cut = truncatedCapture(dir);
+        Path deploy = Files.createDirectories(dir.resolve("deploy"));
+        int in = freePort();
+        int out = freePort();
+        int console = freePort();
+        Files.writeString(deploy.resolve("netdumplings.kitchen-cut.cfg"), "kitchen_name=cut\npcap=" + cut
+                + "\nspeed=0\nloop=1\nhub=localhost:" + in + "\n");
+        Running all = start(dir, "all", "netdumplings", "-i", Integer.toString(in), "-o", Integer.toString(out),
+                "--console-port", Integer.toString(console), "--pcap", PCAPS.resolve("dns.pcap").toString(),
+                "--deploy", deploy.toString());
+        try {
+            all.awaitOutput("kitchen cut: error reading capture file " + cut);
+            // Still serving after the failure: the eaters' port answers, the console too.
+            Thread.sleep(2000);
+            assertTrue(all.process().isAlive(), all.stderr());
+            for (int port : new int[] {in, out, console}) {
+                try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+                    assertTrue(socket.isConnected());
+                }
+            }
+            // Its state directory, as it names it: "netdumplings: state in run/all/N/, ...".
+            var named = java.util.regex.Pattern.compile("state in (\\S+)/,").matcher(all.stderr());
+            assertTrue(named.find(), all.stderr());
+            Path state = Path.of(System.getProperty("netdumplings.root")).resolve(named.group(1));
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(state)));
+            try (var files = Files.walk(state)) {
+                for (Path f : files.toList()) {
+                    java.util.Set<java.nio.file.attribute.PosixFilePermission> mode;
+                    try {
+                        mode = Files.getPosixFilePermissions(f);
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        continue; // a temporary file of the running framework
+                    }
+                    assertTrue(mode.stream().noneMatch(m -> m.name().startsWith("GROUP") || m.name().startsWith("OTHERS")),
+                            f + " is " + java.nio.file.attribute.PosixFilePermissions.toString(mode));
+                }
+            }
         } finally {
             all.process().destroy();
             all.awaitExit();

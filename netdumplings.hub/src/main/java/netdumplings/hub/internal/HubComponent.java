@@ -23,9 +23,8 @@ import netdumplings.hub.internal.federation.FederationSettings;
  * configuration restarts the hub with it; an invalid one is refused with an error naming
  * the field, and the hub running before (if any) keeps running.
  * <p>
- * When the framework property {@value #EXIT_ON_FAILURE} is {@code true} (our command-line
- * launchers set it) and the hub cannot start, the one-line reason goes to stderr, prefixed
- * {@code nd-hub: }, and the JVM exits with status 1.
+ * A component never ends the process: a launcher whose hub cannot start reads
+ * {@link #failure()} through {@code HubManagement} and ends it itself.
  */
 @Component(configurationPid = HubComponent.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         immediate = true, service = HubStatisticsSource.class)
@@ -34,18 +33,20 @@ public class HubComponent implements HubStatisticsSource {
 
     /** The configuration PID. */
     public static final String PID = "netdumplings.hub";
-    /** The framework property that makes a failure to start fatal. */
-    public static final String EXIT_ON_FAILURE = "netdumplings.exit.on.failure";
     /**
      * The framework property that makes the hub wait for its configuration instead of
      * starting on the defaults: set by bin/nd-hub, which always writes one.
      */
     public static final String AWAIT_CONFIGURATION = "netdumplings.hub.await.configuration";
 
+    /** The shortest interval between status dumplings, for {@code status_freq} 0 and below it. */
+    static final double MIN_STATUS_SECONDS = 0.1;
+
     private static final Logger LOG = LoggerFactory.getLogger(HubComponent.class);
 
-    private final boolean exitOnFailure;
     private volatile HubServer hub;
+    /** Why the last configuration was not applied (or the hub does not run), or null. */
+    private volatile String failure;
 
     /**
      * @param context this bundle's context
@@ -53,7 +54,6 @@ public class HubComponent implements HubStatisticsSource {
      */
     @Activate
     public HubComponent(BundleContext context, HubConfiguration config, Map<String, Object> properties) {
-        this.exitOnFailure = Boolean.parseBoolean(context.getProperty(EXIT_ON_FAILURE));
         if (Boolean.parseBoolean(context.getProperty(AWAIT_CONFIGURATION))
                 && !properties.containsKey(Constants.SERVICE_PID)) {
             // A launcher wrote a configuration that File Install has not delivered yet:
@@ -85,53 +85,87 @@ public class HubComponent implements HubStatisticsSource {
         return running == null ? null : running.statistics();
     }
 
+    @Override
+    public String failure() {
+        return failure;
+    }
+
+    /**
+     * Applies a configuration. Nothing in it can take the hub (or the process) down: an
+     * invalid value, or ports and an address the hub could not listen on, are refused with
+     * one line naming why, and a running hub keeps its listeners, connections and last good
+     * configuration. The reason stays readable in {@link #failure()} (the Web Console, and
+     * the launchers, which end the process when their hub never started).
+     */
     private synchronized void apply(HubConfiguration config) {
+        HubServer previous = hub;
         HubSettings settings;
         FederationSettings federation;
         try {
             settings = toSettings(config);
             federation = toFederation(config);
-        } catch (IllegalArgumentException e) {
-            LOG.error("configuration {} refused: {}", PID, e.getMessage());
-            if (hub == null) {
-                // Fatal only when there is no hub at all; a running one keeps running.
-                fail("invalid configuration: " + e.getMessage());
-            }
-            return;
-        }
-        HubServer previous = hub;
-        if (previous != null) {
-            if (previous.settings().equals(settings) && previous.federationSettings().equals(federation)) {
+            if (previous != null && previous.settings().equals(settings)
+                    && previous.federationSettings().equals(federation)) {
+                failure = null;
                 return;
             }
+            if (previous != null) {
+                // Probed before the running hub lets its ports go: a refusal must leave it as it is.
+                probeNewPorts(previous.settings(), settings);
+            }
+        } catch (IllegalArgumentException | HubStartException e) {
+            refuse(previous, e.getMessage());
+            return;
+        }
+        if (previous != null) {
             hub = null;
             previous.close();
         }
-        HubServer next = new HubServer(settings, federation);
         try {
-            next.start();
-            hub = next;
+            hub = started(settings, federation);
+            failure = null;
         } catch (HubStartException e) {
-            if (!exitOnFailure) {
-                // A launcher prints the one line itself (below): no second copy in the log.
-                LOG.error("the hub cannot start: {}", e.getMessage());
-            }
             LOG.debug("the hub cannot start", e);
-            fail(e.getMessage());
+            if (previous == null) {
+                failure = e.getMessage();
+                LOG.error("the hub cannot start: {}", e.getMessage());
+                return;
+            }
+            // Bound a moment ago by the probe, taken since: back to what ran before.
+            refuse(null, e.getMessage());
+            try {
+                hub = started(previous.settings(), previous.federationSettings());
+                LOG.info("the hub runs again with its last good configuration");
+            } catch (HubStartException again) {
+                failure = again.getMessage();
+                LOG.error("the hub cannot start again with its last good configuration: {}", again.getMessage());
+            }
         }
     }
 
-    private void fail(String oneLine) {
-        if (!exitOnFailure) {
-            return;
+    private static HubServer started(HubSettings settings, FederationSettings federation) {
+        HubServer server = new HubServer(settings, federation);
+        server.start();
+        return server;
+    }
+
+    private void refuse(HubServer running, String why) {
+        failure = "configuration refused: " + why;
+        LOG.error("configuration {} refused: {}; {}", PID, why, running != null
+                ? "the hub keeps its last good configuration (" + running.settings().address() + ":"
+                        + running.settings().kitchenPort() + ", " + running.settings().eaterPort() + ")"
+                : "no hub runs");
+    }
+
+    /** Ports the running hub does not hold already must be free on the new address. */
+    private static void probeNewPorts(HubSettings running, HubSettings next) {
+        for (int port : new int[] {next.kitchenPort(), next.eaterPort()}) {
+            boolean held = running.address().equals(next.address())
+                    && (port == running.kitchenPort() || port == running.eaterPort());
+            if (!held) {
+                HubServer.probe(next.address(), port);
+            }
         }
-        // The launcher names itself (bin/nd-hub, bin/netdumplings): the line is that tool's.
-        System.err.println(System.getProperty("netdumplings.launcher", "nd-hub") + ": " + oneLine);
-        System.err.flush();
-        // Not on this thread: System.exit runs shutdown hooks that stop the framework, which
-        // would wait for this very activation to finish.
-        Thread exit = new Thread(() -> System.exit(1), "nd-hub-exit");
-        exit.start();
     }
 
     /**
@@ -148,10 +182,13 @@ public class HubComponent implements HubStatisticsSource {
         }
         checkPort("in_port", config.in__port());
         checkPort("out_port", config.out__port());
+        if (config.in__port() == config.out__port() && config.in__port() != 0) {
+            throw new IllegalArgumentException("in_port and out_port must differ, both are " + config.in__port());
+        }
         double freq = config.status__freq();
         // The upper bound keeps the Duration arithmetic far from overflow: a year is plenty.
-        if (!(freq > 0) || freq > 366 * 24 * 3600.0) {
-            throw new IllegalArgumentException("status_freq must be a positive number of seconds, not " + freq);
+        if (!(freq >= 0) || freq > 366 * 24 * 3600.0) {
+            throw new IllegalArgumentException("status_freq must be 0 or a positive number of seconds, not " + freq);
         }
         if (config.max__message__bytes() <= 0) {
             throw new IllegalArgumentException("max_message_bytes must be positive, not " + config.max__message__bytes());
@@ -165,7 +202,8 @@ public class HubComponent implements HubStatisticsSource {
         if (config.max__connections() <= 0) {
             throw new IllegalArgumentException("max_connections must be positive, not " + config.max__connections());
         }
-        Duration interval = Duration.ofNanos(Math.max(1, Math.round(freq * 1e9)));
+        // Each status dumpling goes to every eater: a floor keeps 0 (and 1e-9) from a flood.
+        Duration interval = Duration.ofNanos(Math.max(Math.round(MIN_STATUS_SECONDS * 1e9), Math.round(freq * 1e9)));
         String keystore = config.tls__keystore();
         HubSecurity security = new HubSecurity(config.kitchen__token(), config.eater__token(),
                 keystore == null || keystore.isBlank() ? null : java.nio.file.Path.of(keystore.trim()),

@@ -33,9 +33,12 @@ public @interface HubConfiguration {
             description = "Port eaters connect to (default 11348; 0 = any free port).")
     int out__port() default HubSettings.DEFAULT_EATER_PORT;
 
-    /** Seconds between two status dumplings. Default 5; must be positive. */
+    /**
+     * Seconds between two status dumplings. Default 5; 0 (the original accepts it) means
+     * as often as the hub allows: every {@code HubComponent.MIN_STATUS_SECONDS}.
+     */
     @AttributeDefinition(name = "Status frequency (s)",
-            description = "Seconds between two SystemStatusChef dumplings (default 5; must be > 0).")
+            description = "Seconds between two SystemStatusChef dumplings (default 5; 0: every 0.1 s, the shortest).")
     double status__freq() default 5.0;
 
     /** The largest message accepted, in bytes; a bigger one closes with 1009. Default 1 MiB. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -32,6 +33,11 @@ public class HubManagementComponent implements HubManagement {
     public HubInfo info() {
         HubStatistics s = source.statistics();
         return s == null ? HubInfo.notRunning() : toInfo(s);
+    }
+
+    @Override
+    public Optional<String> failure() {
+        return Optional.ofNullable(source.failure());
     }
 
     /**

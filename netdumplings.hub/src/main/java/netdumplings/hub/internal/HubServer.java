@@ -369,6 +369,29 @@ public final class HubServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks that a port on an address can be listened on now, without keeping it: how a
+     * running hub refuses a configuration it could not bind before closing its listeners.
+     *
+     * @param address a host name or address
+     * @param port    the port; 0 (any free port) always passes
+     * @throws HubStartException with the same one line as {@link #start()} would give
+     */
+    static void probe(String address, int port) {
+        if (port == 0) {
+            return;
+        }
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            // As Jetty binds: a port in TIME_WAIT after our own listener is not "in use".
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(address, port));
+        } catch (IOException | RuntimeException e) {
+            throw new HubStartException("cannot listen on " + address + ":" + port + ": "
+                    + (e instanceof java.net.SocketException && e.getMessage() != null
+                            && e.getMessage().startsWith("Unresolved") ? "unknown host" : why(e)), e);
+        }
+    }
+
     private static String why(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {

@@ -8,4 +8,12 @@ public interface HubStatisticsSource {
 
     /** @return the running hub's statistics, or null when no hub runs (bad configuration) */
     HubStatistics statistics();
+
+    /**
+     * @return why the hub's last configuration was not applied, or why no hub runs (one
+     *         line), or null when the hub runs as configured
+     */
+    default String failure() {
+        return null;
+    }
 }

@@ -23,6 +23,86 @@ class HubComponentTest {
                 });
     }
 
+    /** The component's framework: only its properties are read, and none is set here. */
+    private static org.osgi.framework.BundleContext noProperties() {
+        return (org.osgi.framework.BundleContext) Proxy.newProxyInstance(HubComponentTest.class.getClassLoader(),
+                new Class<?>[] {org.osgi.framework.BundleContext.class}, (proxy, method, args) -> null);
+    }
+
+    private static boolean listening(int port) {
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /**
+     * Issue 11: a configuration the hub cannot bind is refused like an invalid value; the
+     * hub keeps listening where it did, and says why in failure().
+     */
+    @Test
+    void unbindableConfigurationsKeepTheRunningHub() throws Exception {
+        int in = freePort();
+        int out = freePort();
+        HubComponent component = new HubComponent(noProperties(),
+                config(Map.of("in__port", in, "out__port", out)), Map.of());
+        try {
+            assertTrue(listening(in) && listening(out));
+            assertEquals(null, component.failure());
+
+            component.modified(config(Map.of("in__port", out, "out__port", out)));
+            assertEquals("configuration refused: in_port and out_port must differ, both are " + out,
+                    component.failure());
+            assertTrue(listening(in) && listening(out), "the hub keeps its ports");
+
+            try (java.net.ServerSocket taken = new java.net.ServerSocket()) {
+                taken.bind(new java.net.InetSocketAddress("localhost", 0));
+                component.modified(config(Map.of("in__port", taken.getLocalPort(), "out__port", out)));
+                assertEquals("configuration refused: cannot listen on localhost:" + taken.getLocalPort()
+                        + ": address already in use", component.failure());
+                assertTrue(listening(in) && listening(out), "the hub keeps its ports");
+            }
+
+            // RFC 2606: .invalid never resolves.
+            component.modified(config(Map.of("address", "no-such-host.invalid", "in__port", in, "out__port", out)));
+            assertTrue(component.failure().startsWith("configuration refused: cannot listen on no-such-host.invalid:"),
+                    component.failure());
+            assertTrue(listening(in) && listening(out), "the hub keeps its ports");
+
+            int moved = freePort();
+            component.modified(config(Map.of("in__port", moved, "out__port", out)));
+            assertEquals(null, component.failure(), "a good configuration clears the failure");
+            assertTrue(listening(moved) && listening(out));
+            assertTrue(!listening(in), "the old kitchen port is let go");
+        } finally {
+            component.deactivate();
+        }
+    }
+
+    /** Issue 11: a hub that cannot start at all stays down with the reason; nothing exits. */
+    @Test
+    void aHubThatCannotStartSaysWhy() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket()) {
+            taken.bind(new java.net.InetSocketAddress("localhost", 0));
+            HubComponent component = new HubComponent(noProperties(),
+                    config(Map.of("in__port", taken.getLocalPort(), "out__port", freePort())), Map.of());
+            try {
+                assertEquals(null, component.statistics());
+                assertEquals("cannot listen on localhost:" + taken.getLocalPort() + ": address already in use",
+                        component.failure());
+            } finally {
+                component.deactivate();
+            }
+        }
+    }
+
     @Test
     void defaultsAreTheOriginalHubs() {
         assertEquals(HubSettings.defaults(), HubComponent.toSettings(config(Map.of())));
@@ -46,12 +126,19 @@ class HubComponentTest {
     }
 
     @Test
-    void nonPositiveStatusFrequencyIsRefusedByName() {
-        for (double freq : new double[] {0, -1, Double.NaN}) {
+    void negativeStatusFrequencyIsRefusedByName() {
+        for (double freq : new double[] {-0.5, -1, Double.NaN}) {
             var e = assertThrows(IllegalArgumentException.class,
                     () -> HubComponent.toSettings(config(Map.of("status__freq", freq))));
             assertTrue(e.getMessage().startsWith("status_freq "), e.getMessage());
         }
+    }
+
+    /** Issue 12: the original's -f 0 is accepted, as the shortest interval (0.1 s). */
+    @Test
+    void zeroStatusFrequencyIsTheShortestInterval() {
+        assertEquals(Duration.ofMillis(100),
+                HubComponent.toSettings(config(Map.of("status__freq", 0.0))).statusInterval());
     }
 
     @Test

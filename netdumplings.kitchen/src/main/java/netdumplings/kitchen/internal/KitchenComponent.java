@@ -41,11 +41,10 @@ import netdumplings.api.management.KitchenManagement;
  * {@link DumplingChef} service. Chefs come and go while it captures; a PROTOTYPE-scoped
  * chef gets an instance of its own in each kitchen, released when it goes away.
  * <p>
- * When capture cannot start, it logs one line; with the framework property
- * {@code netdumplings.exit.on.failure=true} (set by the launchers in bin/) it prints the
- * line to stderr instead, prefixed with the launcher's name (system property
- * {@code netdumplings.launcher}, {@code nd-sniff} by default), and exits the JVM with
- * status 1.
+ * When capture cannot start or fails, it logs one line and shows it in
+ * {@link KitchenInfo#failure()}: the failure stays in this kitchen (every packet read
+ * before it is still cooked and sent), the runtime and its other kitchens go on. A
+ * component never ends the process: a launcher whose only kitchen failed ends it.
  * <p>
  * A changed configuration is checked first ({@link KitchenConfigurationCheck}): an invalid
  * one is refused with an error naming the field and the kitchen keeps running with its
@@ -59,8 +58,6 @@ public class KitchenComponent {
 
     /** The factory configuration PID. */
     public static final String PID = "netdumplings.kitchen";
-    /** Framework property: exit the JVM with status 1 when capture fails (command-line launchers). */
-    public static final String EXIT_ON_FAILURE_PROPERTY = "netdumplings.exit.on.failure";
     /** The sample capture bundled in this jar, replayed by {@code fallback_to_sample}. */
     static final String SAMPLE_RESOURCE = "sample-many-protocols.pcap";
     /** Longest pause honoured when replaying the sample. */
@@ -83,7 +80,8 @@ public class KitchenComponent {
     private final Map<ServiceReference<DumplingChef>, BoundChef> bound = new LinkedHashMap<>();
     private KitchenConfiguration config;
     private Kitchen kitchen;
-    private boolean exitOnFailure;
+    /** Why this kitchen does not run (refused configuration, capture that cannot start), or null. */
+    private String failure;
     private Path sampleCopy;
     private KitchenManagementService management;
     private ServiceRegistration<KitchenManagement> registration;
@@ -91,7 +89,6 @@ public class KitchenComponent {
     @Activate
     synchronized void activate(BundleContext context, KitchenConfiguration config) {
         this.config = config;
-        this.exitOnFailure = Boolean.parseBoolean(context.getProperty(EXIT_ON_FAILURE_PROPERTY));
         management = new KitchenManagementService(new KitchenManagementService.Owner() {
             @Override
             public Kitchen kitchen() {
@@ -106,6 +103,11 @@ public class KitchenComponent {
             @Override
             public Map<String, Bundle> chefBundles() {
                 return fedChefBundles();
+            }
+
+            @Override
+            public String failure() {
+                return currentFailure();
             }
         });
         Optional<String> problem = KitchenConfigurationCheck.problem(config);
@@ -136,11 +138,7 @@ public class KitchenComponent {
                 }
                 String message = "no chef found (chefs: " + describe(config.chefs()) + ", chef modules: "
                         + describe(config.chef__modules()) + "); nd-sniff --chef-list lists them";
-                if (exitOnFailure) {
-                    failed(message);
-                } else {
-                    LOG.warn("kitchen {}: {}", config.kitchen__name(), message);
-                }
+                LOG.warn("kitchen {}: {}", config.kitchen__name(), message);
             }
         }, "nd-kitchen-chef-watch");
         watch.setDaemon(true);
@@ -204,6 +202,7 @@ public class KitchenComponent {
 
     /** Builds and starts the kitchen of the current (checked) configuration with the selected chefs. */
     private void startKitchen() {
+        failure = null;
         Kitchen.Builder builder = builder(config);
         if (!config.pcap().isBlank()) {
             builder.pcapFile(Path.of(config.pcap().trim())).speed(config.speed()).loop(config.loop());
@@ -234,12 +233,12 @@ public class KitchenComponent {
                 .name(c.kitchen__name())
                 .liveInterface(c.interface$())
                 .filter(c.filter())
-                .pokeInterval(Duration.ofNanos((long) (c.poke__interval() * 1e9)))
+                .pokeInterval(Duration.ofNanos((long) (Math.max(KitchenConfigurationCheck.MIN_POKE_SECONDS,
+                        c.poke__interval()) * 1e9)))
                 .snaplen(c.snaplen())
                 .promiscuous(c.promiscuous())
                 .hub(c.hub())
-                .hubToken(c.hub__token())
-                .onFailure(this::failed);
+                .hubToken(c.hub__token());
     }
 
     private void startSample() {
@@ -270,16 +269,14 @@ public class KitchenComponent {
         }
     }
 
+    /** A kitchen that could not start: logged once, shown by {@link KitchenManagement}. */
     private void failed(String message) {
-        if (!exitOnFailure) {
-            LOG.error("kitchen {}: {}", config.kitchen__name(), message);
-        } else {
-            // A launcher (bin/nd-sniff, bin/netdumplings) shows one line, in its own name.
-            System.err.println(System.getProperty("netdumplings.launcher", "nd-sniff") + ": " + message);
-            // Not on a DS or capture thread: System.exit waits for the framework to stop.
-            Thread exit = new Thread(() -> System.exit(1), "nd-sniff-exit");
-            exit.start();
-        }
+        failure = message;
+        LOG.error("kitchen {}: {}", config.kitchen__name(), message);
+    }
+
+    synchronized String currentFailure() {
+        return failure;
     }
 
     @Deactivate

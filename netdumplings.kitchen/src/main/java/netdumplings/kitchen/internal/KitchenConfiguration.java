@@ -32,8 +32,13 @@ public @interface KitchenConfiguration {
     @AttributeDefinition(name = "Filter", description = "BPF filter, also applied to capture files; empty for none.")
     String filter() default "tcp or udp or arp";
 
-    /** @return seconds between interval handler calls; default 5.0 */
-    @AttributeDefinition(name = "Poke interval", description = "Seconds between calls of each chef's interval handler.")
+    /**
+     * @return seconds between interval handler calls; default 5.0; 0 (the original accepts
+     *         it) means as often as the kitchen allows, every
+     *         {@code KitchenConfigurationCheck.MIN_POKE_SECONDS}
+     */
+    @AttributeDefinition(name = "Poke interval", description = "Seconds between calls of each chef's interval "
+            + "handler (0: every 0.01 s, the shortest).")
     double poke__interval() default 5.0;
 
     /** @return the hub's kitchen port as host:port; default {@code localhost:11347} */

@@ -14,7 +14,21 @@ import netdumplings.api.NetDumplingsException;
  */
 final class KitchenConfigurationCheck {
 
+    /** The longest {@code kitchen_name} accepted. */
+    static final int MAX_NAME_LENGTH = 256;
+    /** The shortest interval between interval handler calls, for {@code poke_interval} 0 and below it. */
+    static final double MIN_POKE_SECONDS = 0.01;
+
     private KitchenConfigurationCheck() {
+    }
+
+    private static String oneLine(RuntimeException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        return message.replaceAll("\\s+", " ").trim();
     }
 
     /**
@@ -27,12 +41,32 @@ final class KitchenConfigurationCheck {
      */
     static Optional<String> problem(KitchenConfiguration c) {
         requireNonNull(c, "configuration");
+        // Config Admin hands over what a .cfg file says: SCR converts a value to its
+        // field's type only when the field is read, and throws when it cannot.
+        for (var field : new String[] {"poke_interval", "speed", "loop", "snaplen", "promiscuous"}) {
+            try {
+                switch (field) {
+                    case "poke_interval" -> c.poke__interval();
+                    case "speed" -> c.speed();
+                    case "loop" -> c.loop();
+                    case "snaplen" -> c.snaplen();
+                    default -> c.promiscuous();
+                }
+            } catch (RuntimeException e) {
+                return Optional.of(field + ": not a value of its type (" + oneLine(e) + ")");
+            }
+        }
         if (c.kitchen__name() == null || c.kitchen__name().isBlank()) {
             return Optional.of("kitchen_name: must not be blank");
         }
+        if (c.kitchen__name().length() > MAX_NAME_LENGTH) {
+            // It goes into every dumpling and log line; the original's names are short.
+            return Optional.of("kitchen_name: must be at most " + MAX_NAME_LENGTH + " characters, not "
+                    + c.kitchen__name().length());
+        }
         double poke = c.poke__interval();
-        if (!(poke > 0) || poke > 366 * 24 * 3600.0) {
-            return Optional.of("poke_interval: must be a positive number of seconds (at most a year), not " + poke);
+        if (!(poke >= 0) || poke > 366 * 24 * 3600.0) {
+            return Optional.of("poke_interval: must be 0 or a positive number of seconds (at most a year), not " + poke);
         }
         try {
             for (java.net.URI hub : HubSender.toUris(c.hub())) {

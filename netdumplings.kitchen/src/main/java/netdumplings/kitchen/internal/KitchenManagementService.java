@@ -31,6 +31,11 @@ final class KitchenManagementService implements KitchenManagement {
 
         /** @return the bundle of each fed chef, by chef class name */
         Map<String, Bundle> chefBundles();
+
+        /** @return why the kitchen does not run (refused configuration, capture that cannot start), or null */
+        default String failure() {
+            return null;
+        }
     }
 
     /** The rate is recomputed at most this often, so rapid polls do not make it jumpy. */
@@ -98,7 +103,8 @@ final class KitchenManagementService implements KitchenManagement {
         String source = file ? c.pcap().trim() : c.interface$();
         if (k == null) {
             return new KitchenInfo(c.kitchen__name(), source, !file, c.filter(), c.hub(), false,
-                    "not running: invalid configuration", 0, 0, 0, 0, 0, List.of());
+                    owner.failure() != null ? owner.failure() : "not running: invalid configuration", 0, 0, 0, 0, 0,
+                    List.of());
         }
         Map<String, Bundle> bundles = owner.chefBundles();
         List<ChefInfo> chefs = new ArrayList<>();
@@ -117,7 +123,7 @@ final class KitchenManagementService implements KitchenManagement {
         long sent = k.hubSender().map(HubSender::sent).orElse(0L);
         long overflowed = k.hubSender().map(HubSender::overflowed).orElse(0L);
         return new KitchenInfo(c.kitchen__name(), source, !file, c.filter(), c.hub(), capturing,
-                k.failure().orElse(null), captured, rate(k, captured, capturing), dropped, sent, overflowed,
+                k.failure().orElse(owner.failure()), captured, rate(k, captured, capturing), dropped, sent, overflowed,
                 chefs);
     }
 

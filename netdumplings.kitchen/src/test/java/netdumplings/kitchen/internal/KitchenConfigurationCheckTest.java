@@ -31,6 +31,31 @@ class KitchenConfigurationCheckTest {
         assertEquals(Optional.empty(), KitchenConfigurationCheck.problem(dnsFile(c -> { })));
     }
 
+    /** Issue 11: a 1 MB kitchen_name went into every dumpling and log line. */
+    @Test
+    void overlongKitchenNameIsRefused() {
+        assertProblem("kitchen_name: must be at most 256 characters, not 1048576",
+                dnsFile(c -> c.name = "k".repeat(1 << 20)));
+        assertEquals(Optional.empty(), KitchenConfigurationCheck.problem(dnsFile(c -> c.name = "k".repeat(256))));
+    }
+
+    /**
+     * Issue 11: {@code poke_interval=abc} in a .cfg: SCR's configuration proxy throws when
+     * the field is read (as a proxy here does); one line naming the field, no stack trace.
+     */
+    @Test
+    void valueOfTheWrongTypeNamesItsField() {
+        TestKitchenConfiguration c = new TestKitchenConfiguration() {
+            @Override
+            public double poke__interval() {
+                throw new IllegalArgumentException("cannot coerce \"abc\" to double");
+            }
+        };
+        c.pcap = SampleCaptures.path("dns.pcap").toString();
+        assertEquals(Optional.of("poke_interval: not a value of its type (cannot coerce \"abc\" to double)"),
+                KitchenConfigurationCheck.problem(c));
+    }
+
     @Test
     void missingCaptureFileNamesPcap() {
         assertProblem("pcap: capture file /nonexistent/x.pcap does not exist",
@@ -55,7 +80,14 @@ class KitchenConfigurationCheckTest {
     }
 
     @Test
-    void nonPositivePokeIntervalNamesPokeInterval() {
-        assertProblem("poke_interval: ", dnsFile(c -> c.poke = 0));
+    void negativePokeIntervalNamesPokeInterval() {
+        assertProblem("poke_interval: ", dnsFile(c -> c.poke = -1));
+        assertProblem("poke_interval: ", dnsFile(c -> c.poke = Double.NaN));
+    }
+
+    /** Issue 12: the original's -p 0 is accepted (the kitchen then pokes every 0.01 s). */
+    @Test
+    void zeroPokeIntervalIsAccepted() {
+        assertEquals(Optional.empty(), KitchenConfigurationCheck.problem(dnsFile(c -> c.poke = 0)));
     }
 }

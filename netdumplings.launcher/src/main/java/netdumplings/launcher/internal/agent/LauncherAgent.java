@@ -17,8 +17,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * The launcher's side inside a runtime started by bin/nd-hub, bin/nd-sniff or
  * bin/netdumplings: applies the command line's configurations through Config Admin
  * (see {@link LaunchPlan}), stops the framework gracefully when the JVM is asked to end
- * (the hub then says 1001 to everyone, kitchens flush), and, for a replay of a given
- * number of loops, ends the runtime once the kitchen is done ({@link ReplayWatcher}).
+ * (the hub then says 1001 to everyone, kitchens flush), and ends the runtime when its replay
+ * is done or its own kitchen or hub failed ({@link RuntimeWatcher}).
  * <p>
  * Does nothing in a runtime that no launcher started (no {@value #PLAN_PROPERTY}).
  */
@@ -28,7 +28,7 @@ public final class LauncherAgent implements BundleActivator {
     public static final String PLAN_PROPERTY = "netdumplings.launcher.plan";
 
     private ServiceTracker<ConfigurationAdmin, ConfigurationAdmin> configAdmin;
-    private ReplayWatcher watcher;
+    private RuntimeWatcher watcher;
     private Thread shutdownHook;
 
     @Override
@@ -51,8 +51,8 @@ public final class LauncherAgent implements BundleActivator {
             }
         };
         configAdmin.open();
-        if (plan.watchKitchen() != null) {
-            watcher = new ReplayWatcher(context, plan);
+        if (RuntimeWatcher.needed(plan)) {
+            watcher = new RuntimeWatcher(context, plan);
             watcher.start();
         }
     }

@@ -1,5 +1,6 @@
 package netdumplings.launcher.internal.agent;
 
+import java.util.List;
 import java.util.Locale;
 
 import org.osgi.framework.BundleContext;
@@ -7,38 +8,64 @@ import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.util.tracker.ServiceTracker;
 
+import netdumplings.api.management.HubInfo;
+import netdumplings.api.management.HubManagement;
 import netdumplings.api.management.ChefInfo;
 import netdumplings.api.management.KitchenInfo;
 import netdumplings.api.management.KitchenManagement;
 
 /**
- * Ends a runtime whose kitchen replays a file a given number of times: watches the
- * kitchen through its management service, shows a progress line on a terminal (packets,
- * packets/s), and once the kitchen is done prints a summary (packets read, dumplings per
- * chef, drops, errors) and ends the process (0 done, 1 failed) through the agent's
- * shutdown hook, which stops the framework and so lets the kitchen flush what it still
- * has for the hub.
+ * What ends a launcher's runtime besides a signal, decided here and not in the components
+ * (a component never ends the process: a failure stays in its kitchen or hub):
+ * <ul>
+ * <li>a replay of N loops that is done: a summary (packets read, dumplings per chef,
+ * drops, errors), status 0; a progress line on a terminal while it runs;</li>
+ * <li>the launcher's only kitchen failing (nd-sniff), or finding no chef: one line, status 1,
+ * after a summary of what it did before;</li>
+ * <li>the launcher's hub unable to start at all: one line, status 1 (a hub that ran keeps
+ * running when a later configuration is refused).</li>
+ * </ul>
+ * The process ends through the agent's shutdown hook, which stops the framework and so lets
+ * the kitchen flush what it still has for the hub.
  */
-final class ReplayWatcher implements Runnable {
+final class RuntimeWatcher implements Runnable {
 
     private static final long PERIOD_MILLIS = 500;
+    /**
+     * How long a kitchen may have no chef before the launcher says so, as the original
+     * nd-sniff does: chefs are services that may arrive after the kitchen (bundles in
+     * deploy/), later still on a loaded machine.
+     */
+    private static final long NO_CHEF_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     private final LaunchPlan plan;
     private final ServiceTracker<KitchenManagement, KitchenManagement> kitchens;
+    private final ServiceTracker<HubManagement, HubManagement> hubs;
     private final Thread thread;
     private volatile boolean closed;
+    private boolean kitchenSeenRunning;
+    private long kitchenSeenNanos;
+    private int progressLength;
 
-    ReplayWatcher(BundleContext context, LaunchPlan plan) throws InvalidSyntaxException {
+    RuntimeWatcher(BundleContext context, LaunchPlan plan) throws InvalidSyntaxException {
         this.plan = plan;
+        String kitchen = plan.kitchen() == null ? "-" : plan.kitchen();
         String filter = "(&(objectClass=" + KitchenManagement.class.getName() + ")(" + KitchenManagement.KITCHEN_NAME
-                + "=" + plan.watchKitchen().replaceAll("([\\\\()*])", "\\\\$1") + "))";
+                + "=" + kitchen.replaceAll("([\\\\()*])", "\\\\$1") + "))";
         this.kitchens = new ServiceTracker<>(context, FrameworkUtil.createFilter(filter), null);
-        this.thread = new Thread(this, "nd-replay-watcher");
+        this.hubs = new ServiceTracker<>(context, HubManagement.class, null);
+        this.thread = new Thread(this, "nd-runtime-watcher");
         thread.setDaemon(true);
+    }
+
+    /** @return whether a plan needs watching at all */
+    static boolean needed(LaunchPlan plan) {
+        return plan.hubFailureEnds() || plan.kitchen() != null && (plan.kitchenFailureEnds() || plan.replayEnds());
     }
 
     void start() {
         kitchens.open();
+        hubs.open();
         thread.start();
     }
 
@@ -46,80 +73,143 @@ final class ReplayWatcher implements Runnable {
         closed = true;
         thread.interrupt();
         kitchens.close();
+        hubs.close();
     }
 
     @Override
     public void run() {
-        boolean seenRunning = false;
-        int progressLength = 0;
+        boolean hubWatched = plan.hubFailureEnds();
         try {
             while (!closed) {
                 Thread.sleep(PERIOD_MILLIS);
-                KitchenManagement kitchen = kitchens.getService();
-                if (kitchen == null) {
-                    continue;
-                }
-                KitchenInfo info = kitchen.info();
-                if (info.running()) {
-                    seenRunning = true;
-                    if (plan.terminal()) {
-                        String line = String.format(Locale.ROOT, "\r%s: %,d packets, %,.0f packets/s", info.name(),
-                                info.packetsCaptured(), info.packetsPerSecond());
-                        System.err.print(line + " ".repeat(Math.max(0, progressLength - line.length())));
-                        System.err.flush();
-                        progressLength = line.length();
+                if (hubWatched) {
+                    HubManagement hub = hubs.getService();
+                    HubInfo info = hub == null ? null : hub.info();
+                    if (info != null && info.running()) {
+                        hubWatched = false; // it started: later refusals leave it running
+                    } else if (hub != null && hub.failure().isPresent()) {
+                        end(1, hub.failure().get());
+                        return;
                     }
-                    continue;
                 }
-                if (!seenRunning && info.failure() == null && info.packetsCaptured() == 0) {
-                    continue; // not started yet
+                if (plan.kitchen() != null && watchKitchen()) {
+                    return;
                 }
-                if (progressLength > 0) {
-                    System.err.println();
-                }
-                finish(settled(kitchen, info));
-                return;
             }
         } catch (InterruptedException e) {
             // closed
         }
     }
 
+    /** @return whether the runtime ends */
+    private boolean watchKitchen() throws InterruptedException {
+        KitchenManagement kitchen = kitchens.getService();
+        if (kitchen == null) {
+            return false;
+        }
+        KitchenInfo info = kitchen.info();
+        long now = System.nanoTime();
+        if (kitchenSeenNanos == 0) {
+            kitchenSeenNanos = now;
+        }
+        if (plan.kitchenFailureEnds() && info.chefs().isEmpty() && now - kitchenSeenNanos > NO_CHEF_GRACE_NANOS) {
+            endProgress();
+            end(1, "no chef found (chefs: " + asked("chefs") + ", chef modules: " + asked("chef_modules")
+                    + "); " + plan.program() + " --chef-list lists them");
+            return true;
+        }
+        if (info.running()) {
+            kitchenSeenRunning = true;
+            if (plan.replayEnds() && plan.terminal()) {
+                String line = String.format(Locale.ROOT, "\r%s: %,d packets, %,.0f packets/s", info.name(),
+                        info.packetsCaptured(), info.packetsPerSecond());
+                System.err.print(line + " ".repeat(Math.max(0, progressLength - line.length())));
+                System.err.flush();
+                progressLength = line.length();
+            }
+            return false;
+        }
+        boolean failed = info.failure() != null;
+        if (failed && plan.kitchenFailureEnds()) {
+            endProgress();
+            if (kitchenSeenRunning || info.packetsCaptured() > 0) {
+                // What it did before the failure is cooked and sent first.
+                System.out.print(summary(settled(kitchen, info)));
+            }
+            end(1, info.failure());
+            return true;
+        }
+        if (!failed && plan.replayEnds() && (kitchenSeenRunning || info.packetsCaptured() > 0)) {
+            endProgress();
+            System.out.print(summary(settled(kitchen, info)));
+            end(0, null);
+            return true;
+        }
+        return false;
+    }
+
+    /** @return the kitchen's value of a list setting the command line gave, or "all" */
+    private String asked(String key) {
+        return plan.configurations().values().stream()
+                .map(target -> target.values().get(key))
+                .filter(List.class::isInstance)
+                .map(value -> String.join(", ", ((List<?>) value).stream().map(String::valueOf).toList()))
+                .filter(text -> !text.isEmpty())
+                .findFirst().orElse("all");
+    }
+
+    private void endProgress() {
+        if (progressLength > 0) {
+            System.err.println();
+            progressLength = 0;
+        }
+    }
+
     /**
      * The capture ends before the chefs have cooked what is queued for them and before the
-     * sender has sent it: waits (up to 60 s) for two equal snapshots in which every chef
-     * has seen every packet.
+     * sender has sent it (a capture that fails at once may end before the sender has even
+     * connected): waits until every chef has seen every packet and every dumpling made is
+     * sent or counted as dropped, for at most 60 s, and for at most 10 s without progress
+     * (a hub that is away: what is left is flushed at the stop, or counted).
      */
     private static KitchenInfo settled(KitchenManagement kitchen, KitchenInfo info) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        long start = System.nanoTime();
+        long progress = start;
         KitchenInfo last = info;
-        while (System.nanoTime() < deadline) {
+        while (System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(60)
+                && System.nanoTime() - progress < java.util.concurrent.TimeUnit.SECONDS.toNanos(10)) {
             Thread.sleep(PERIOD_MILLIS);
             KitchenInfo now = kitchen.info();
             boolean chefsDone = now.chefs().stream().allMatch(c -> !c.enabled()
                     || c.packetsHandled() + c.packetsDropped() >= now.packetsCaptured());
-            if (chefsDone && now.dumplingsSent() == last.dumplingsSent()
-                    && now.chefs().stream().mapToLong(ChefInfo::dumplingsMade).sum()
-                            == last.chefs().stream().mapToLong(ChefInfo::dumplingsMade).sum()) {
+            long made = made(now);
+            if (chefsDone && now.dumplingsSent() + now.dumplingsDropped() >= made && made == made(last)) {
                 return now;
+            }
+            if (now.dumplingsSent() != last.dumplingsSent() || made != made(last)) {
+                progress = System.nanoTime();
             }
             last = now;
         }
         return last;
     }
 
-    private void finish(KitchenInfo info) {
-        boolean failed = info.failure() != null;
-        System.out.print(summary(info));
+    private static long made(KitchenInfo info) {
+        return info.chefs().stream().mapToLong(ChefInfo::dumplingsMade).sum();
+    }
+
+    /**
+     * The launcher's own end of the process (no component ends it): the JVM's exit runs the
+     * agent's shutdown hook, which stops the framework, and the kitchen then flushes what it
+     * still has for the hub. Not on this thread, which that stop interrupts.
+     */
+    private void end(int code, String oneLine) {
         System.out.flush();
-        if (failed) {
-            System.err.println(plan.program() + ": " + info.failure());
+        if (oneLine != null) {
+            System.err.println(plan.program() + ": " + oneLine);
+            System.err.flush();
         }
-        // The launcher's own end of the process (no component ends it): the JVM's exit runs
-        // the agent's shutdown hook, which stops the framework, and the kitchen then flushes
-        // what it still has for the hub. Not on this thread, which that stop interrupts.
-        int code = failed ? 1 : 0;
-        Thread exit = new Thread(() -> System.exit(code), "nd-replay-done");
+        Thread exit = new Thread(() -> System.exit(code), "nd-runtime-end");
         exit.start();
     }
 

@@ -135,7 +135,7 @@ public final class NdHub extends RuntimeLauncher {
         claimInstance();
         Map<String, LaunchPlan.Target> plan = new LinkedHashMap<>();
         plan.put("netdumplings.hub", target(values, explicit));
-        return launch(plan, deployDirectory(), null,
+        return launch(plan, deployDirectory(), new Ends(null, false, false, true),
                 Map.of("netdumplings.hub.await.configuration", "true"));
     }
 
@@ -156,7 +156,7 @@ public final class NdHub extends RuntimeLauncher {
         }
         boolean f = l.given("--status-freq");
         if (f || !values.containsKey("status_freq")) {
-            put(values, f ? explicit : null, "status_freq", l.positive("--status-freq", statusFreq));
+            put(values, f ? explicit : null, "status_freq", l.interval("--status-freq", statusFreq));
         }
     }
 

@@ -94,8 +94,9 @@ public final class NdSniff extends RuntimeLauncher {
         claimInstance();
         Map<String, LaunchPlan.Target> plan = new LinkedHashMap<>();
         plan.put("netdumplings.kitchen~cli", target(values, explicit));
-        String watch = pcap != null && loop > 0 ? String.valueOf(values.get("kitchen_name")) : null;
-        return launch(plan, deployDirectory(), watch, Map.of());
+        // Its only kitchen: a failure, or no chef, ends it as the original's does.
+        Ends ends = new Ends(String.valueOf(values.get("kitchen_name")), true, pcap != null && loop > 0, false);
+        return launch(plan, deployDirectory(), ends, Map.of());
     }
 
     /** The kitchen's flags, shared with netdumplings (null for those a tool lacks). */
@@ -116,7 +117,7 @@ public final class NdSniff extends RuntimeLauncher {
         NdHub.put(values, l.given("--filter") ? explicit : null, "filter", filter);
         if (pokeInterval >= 0 || l.given("--poke-interval")) {
             NdHub.put(values, l.given("--poke-interval") ? explicit : null, "poke_interval",
-                    l.positive("--poke-interval", pokeInterval));
+                    l.interval("--poke-interval", pokeInterval));
         }
         String file = pcap == null ? "" : l.readableFile("--pcap", pcap, "capture file").toString();
         NdHub.put(values, l.given("--pcap") ? explicit : null, "pcap", file);

@@ -4,6 +4,7 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -81,6 +82,14 @@ public final class Netdumplings extends RuntimeLauncher {
         main(new Netdumplings(), args);
     }
 
+    /**
+     * A hub that cannot start ends it; its kitchen's failure does not (the hub and the Web
+     * Console go on serving), its replay of N loops ending does.
+     */
+    private Ends ends() {
+        return new Ends("default_kitchen", false, pcap != null && loop > 0, true);
+    }
+
     @Override
     public Integer call() throws Exception {
         Map<String, Object> hubValues = values();
@@ -108,15 +117,45 @@ public final class Netdumplings extends RuntimeLauncher {
         Map<String, String> properties = new HashMap<>();
         properties.put("netdumplings.hub.await.configuration", "true");
         properties.put("org.osgi.service.http.port", Integer.toString(consolePort));
+        Path passwordFile = instance.resolve("console-password");
+        properties.put("netdumplings.console.password.file", passwordFile.toString());
+        showGeneratedPassword(passwordFile);
         boolean stdinTerminal = Boolean.getBoolean("netdumplings.stdin.terminal");
         if (print || !stdinTerminal) {
             // Gogo would stop the framework at the end of its input: no shell without a terminal.
             properties.put("gosh.args", "--nointeractive");
         }
         if (!print) {
-            return launch(plan, deployDirectory(), null, properties);
+            return launch(plan, deployDirectory(), ends(), properties);
         }
         return launchAndPrint(plan, properties, host);
+    }
+
+    /**
+     * A console password generated at this start (owner-only file, never in a log) is shown
+     * here on the terminal, once, whether or not the runtime's log goes to a file (--print).
+     */
+    private void showGeneratedPassword(Path file) throws java.io.IOException {
+        java.nio.file.attribute.FileTime before = Files.exists(file) ? Files.getLastModifiedTime(file) : null;
+        PrintStream terminal = err;
+        Thread watch = new Thread(() -> {
+            try {
+                for (int i = 0; i < 1200; i++) { // 10 min: a slow first start on a loaded machine
+                    Thread.sleep(500);
+                    if (Files.exists(file) && !Files.getLastModifiedTime(file).equals(before)) {
+                        terminal.println(program + ": Web Console user \"admin\", password \""
+                                + Files.readString(file).trim() + "\" (generated at this first start; kept in "
+                                + shown(file) + ", readable by you only)");
+                        terminal.flush();
+                        return;
+                    }
+                }
+            } catch (InterruptedException | java.io.IOException e) {
+                // Not shown: the file still holds it.
+            }
+        }, "nd-console-password");
+        watch.setDaemon(true);
+        watch.start();
     }
 
     private static String hostPort(String host, int port) {
@@ -127,14 +166,14 @@ public final class Netdumplings extends RuntimeLauncher {
     private int launchAndPrint(Map<String, LaunchPlan.Target> plan, Map<String, String> properties, String host)
             throws Exception {
         Path log = instance.resolve("netdumplings.log");
-        PrintStream logStream = new PrintStream(new FileOutputStream(log.toFile()), true);
+        PrintStream logStream = new PrintStream(new FileOutputStream(log.toFile(), true), true); // appended: earlier starts' lines stay
         PrintStream console = out;
         System.setOut(logStream);
         System.setErr(logStream);
         CompletableFuture<Integer> runtime = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
-                runtime.complete(launch(plan, deployDirectory(), null, properties));
+                runtime.complete(launch(plan, deployDirectory(), ends(), properties));
             } catch (Exception e) {
                 runtime.completeExceptionally(e);
             }

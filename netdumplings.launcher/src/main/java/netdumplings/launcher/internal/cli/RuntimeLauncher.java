@@ -130,9 +130,10 @@ abstract class RuntimeLauncher implements Callable<Integer> {
     }
 
     /** The hub and kitchens need a period: 0 (which the original takes) is refused here for now. */
-    double positive(String option, double value) {
-        if (!(value > 0) || Double.isInfinite(value)) {
-            throw usage(option + " must be a positive number of seconds, not " + value);
+    /** @return an interval in seconds: 0 (as often as the runtime allows, as the original's 0) or more */
+    double interval(String option, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw usage(option + " must be 0 or a positive number of seconds, not " + value);
         }
         return value;
     }
@@ -176,6 +177,9 @@ abstract class RuntimeLauncher implements Callable<Integer> {
         for (int n = 1;; n++) {
             Path dir = root.resolve("run").resolve(kind).resolve(Integer.toString(n));
             Files.createDirectories(dir);
+            // Its configuration (tokens, the console password) and logs are the owner's
+            // only, also in a directory that an older version made with the default umask.
+            ownerOnly(dir);
             FileChannel channel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE);
             FileLock taken = channel.tryLock();
@@ -189,18 +193,25 @@ abstract class RuntimeLauncher implements Callable<Integer> {
         }
     }
 
+    private static void ownerOnly(Path dir) throws IOException {
+        if (Files.getFileStore(dir).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
     /**
      * Runs the runtime in this JVM and returns its exit code.
      *
      * @param configurations by PID, the values to apply, with the keys given explicitly
      * @param deploy         the directory File Install watches, or null for none
-     * @param watchKitchen   the kitchen whose end ends the runtime, or null
+     * @param ends           what ends the runtime besides a signal
      * @param properties     more system properties for the runtime
      */
-    int launch(Map<String, LaunchPlan.Target> configurations, Path deploy, String watchKitchen,
+    int launch(Map<String, LaunchPlan.Target> configurations, Path deploy, Ends ends,
             Map<String, String> properties) throws Exception {
         boolean terminal = Boolean.getBoolean("netdumplings.stderr.terminal");
-        LaunchPlan plan = new LaunchPlan(program, configurations, watchKitchen, terminal);
+        LaunchPlan plan = new LaunchPlan(program, configurations, ends.kitchen(), ends.kitchenFailure(),
+                ends.replay(), ends.hubFailure(), terminal);
         System.setProperty(LauncherAgent.PLAN_PROPERTY, new ObjectMapper().writeValueAsString(plan));
         System.setProperty("org.osgi.framework.storage", instance.resolve("felix-cache").toString());
         if (deploy != null) {
@@ -210,7 +221,6 @@ abstract class RuntimeLauncher implements Callable<Integer> {
             err.flush();
         }
         System.setProperty("netdumplings.launcher", program);
-        System.setProperty("netdumplings.exit.on.failure", "true");
         properties.forEach(System::setProperty);
         installSignalHandlers();
         Class<?> launcher = Class.forName("aQute.launcher.pre.EmbeddedLauncher");
@@ -225,6 +235,17 @@ abstract class RuntimeLauncher implements Callable<Integer> {
             throw e;
         }
         return code;
+    }
+
+    /**
+     * What ends a runtime besides a signal (see the agent's RuntimeWatcher).
+     *
+     * @param kitchen        the launcher's own kitchen, or null
+     * @param kitchenFailure whether that kitchen failing, or finding no chef, ends it (status 1)
+     * @param replay         whether that kitchen's replay of N loops ending ends it (status 0)
+     * @param hubFailure     whether a hub that cannot start at all ends it (status 1)
+     */
+    record Ends(String kitchen, boolean kitchenFailure, boolean replay, boolean hubFailure) {
     }
 
     /** @return a path relative to the checkout when inside it */
