@@ -141,6 +141,12 @@ class DashboardBrowserTest {
         return texts(css).size();
     }
 
+    /** @return the page's count of dumplings received ("1,234 dumplings · ..."), digits only */
+    private static long received() {
+        String digits = text("#received").split(" ")[0].replaceAll("[^0-9]", "");
+        return digits.isEmpty() ? 0 : Long.parseLong(digits);
+    }
+
     @Test
     @Order(1)
     void connectsAsAnEater() {
@@ -249,11 +255,15 @@ class DashboardBrowserTest {
                     + "\"creation_time\": 1.0, \"driver\": \"packet\"}, \"payload\": {\"lookup\": "
                     + "{\"hostname\": \"<b>bold</b>.example\", \"when\": 1.0}}}";
             // The replay floods the bounded views, so a single row can scroll out between two
-            // looks on a loaded machine: send again at every look until it is seen.
+            // looks on a loaded machine: the raw view shows only this kitchen's rows, and the
+            // dumpling is sent again at every look until it is seen.
+            WebElement kitchenFilter = browser.findElement(By.id("filter-kitchen"));
+            kitchenFilter.sendKeys("<i>k</i>");
             waitFor("the injected chef name as text", d -> {
                 kitchen.send(evilDumpling);
                 return text("#raw-table tbody").contains(evil);
             });
+            kitchenFilter.clear();
             waitFor("the injected hostname as text", d -> {
                 kitchen.send(evilLookup);
                 return hostnames().contains("<b>bold</b>.example");
@@ -277,5 +287,40 @@ class DashboardBrowserTest {
         long before = hub.statistics().dumplingsOut();
         waitFor("dumplings to flow again", d -> hub.statistics().dumplingsOut() > before);
         assertFalse(text("#connection-state").contains("retrying"));
+    }
+
+    /**
+     * Issue 17: a page opened on a hub that keeps a history starts with it. The kitchen has
+     * replayed dns.pcap and left before the page opens, so every lookup the page shows came
+     * from the history its hello asked for.
+     */
+    @Test
+    @Order(11)
+    void aNewPageStartsWithTheHubsHistory() throws Exception {
+        HubServer kept = new HubServer(HubSettings.ephemeral().withStatusInterval(Duration.ofSeconds(1)),
+                netdumplings.hub.internal.federation.FederationSettings.OFF.withHistorySize(10_000));
+        kept.start();
+        Kitchen replay = Kitchen.builder().name("history_kitchen").pcapFile(SampleCaptures.path("dns.pcap"))
+                .filter("").speed(0).loop(1).chef(new DNSLookupChef()).hub("localhost:" + kept.kitchenPort()).build();
+        try {
+            replay.start();
+            assertTrue(replay.awaitCaptureEnd(WAIT));
+            // Everything made reached the hub: its count stops moving, then the kitchen goes.
+            long in = -1;
+            while (in != kept.statistics().dumplingsIn() || in <= 0) {
+                in = kept.statistics().dumplingsIn();
+                Thread.sleep(1000);
+            }
+            replay.close();
+            long lookups = in;
+            browser.get("http://localhost:" + kept.eaterPort() + "/");
+            waitFor("the history's lookups", d -> count("#dns-table tbody tr") > 0);
+            assertTrue(text("#dns-table tbody tr").contains("history_kitchen"), text("#dns-table tbody tr"));
+            // Every dumpling of the history reached the page (status dumplings come on top).
+            waitFor("every history dumpling", d -> received() >= lookups);
+        } finally {
+            replay.close();
+            kept.close();
+        }
     }
 }

@@ -4,7 +4,23 @@
 // per text message), so it works against any hub that serves it. Every text that comes
 // from a dumpling reaches the page through textContent, never as HTML.
 
-const HELLO = JSON.stringify({ eater_name: 'dashboard' });
+/**
+ * History (PROTOCOL.md, issue 17): a page opened on a hub that keeps one starts with its
+ * last BACKFILL_DUMPLINGS dumplings rather than empty; after a reconnect (to the same hub,
+ * or to another hub of its federation behind the same address) it asks for everything
+ * after the last offset it saw, so nothing is missed or shown twice. A hub without history answers with a SystemHistoryChef marker and the
+ * page simply starts live.
+ */
+const BACKFILL_DUMPLINGS = 2000;
+let lastOffset = null;
+let lastEpoch = null;
+
+function hello() {
+  const history = lastOffset !== null && lastEpoch !== null
+    ? { since: { offset: lastOffset, epoch: lastEpoch } }
+    : { last: BACKFILL_DUMPLINGS };
+  return JSON.stringify({ eater_name: 'dashboard', history });
+}
 
 /** Bounds: everything this page keeps is limited, whatever the hub sends. */
 const CHART_WINDOW_SECONDS = 5 * 60;
@@ -414,6 +430,10 @@ function onMessage(data) {
     return;
   }
   received++;
+  if (Number.isSafeInteger(meta.offset) && typeof meta.epoch === 'string') {
+    lastOffset = meta.offset;
+    lastEpoch = meta.epoch;
+  }
   const { chef, kitchen = null, driver } = meta;
   const time = Number(meta.creation_time);
   const payload = dumpling.payload;
@@ -451,7 +471,9 @@ function render() {
 // ---- connection -------------------------------------------------------------------------
 
 // A hub that wants an eater token gets the one the page was opened with (/?token=...).
-const pageToken = new URLSearchParams(location.search).get('token');
+const pageParams = new URLSearchParams(location.search);
+const pageToken = pageParams.get('token');
+// Only the page's own host: its Content-Security-Policy allows no other (connect-src 'self').
 const hubUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/`
   + (pageToken ? `?token=${encodeURIComponent(pageToken)}` : '');
 let retryMs = RETRY_FIRST_MS;
@@ -476,7 +498,7 @@ function connect() {
   }
   socket = ws;
   ws.addEventListener('open', () => {
-    ws.send(HELLO);
+    ws.send(hello());
     retryMs = RETRY_FIRST_MS;
     setConnection('open', 'live');
   });
