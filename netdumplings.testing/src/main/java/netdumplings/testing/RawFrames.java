@@ -64,20 +64,41 @@ public final class RawFrames {
      * @param payload its payload
      */
     public static void write(OutputStream out, int opcode, boolean fin, byte[] payload) throws IOException {
-        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 10);
+        write(out, opcode, fin, payload, false);
+    }
+
+    /**
+     * Writes one frame masked with the all-zero key, as a client must send them (the key is
+     * the client's choice; zero leaves the payload as it is), and flushes.
+     *
+     * @param out     the connection
+     * @param opcode  the frame's opcode
+     * @param payload its payload
+     */
+    public static void writeMasked(OutputStream out, int opcode, byte[] payload) throws IOException {
+        write(out, opcode, true, payload, true);
+    }
+
+    private static void write(OutputStream out, int opcode, boolean fin, byte[] payload, boolean masked)
+            throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
         frame.write((fin ? 0x80 : 0) | opcode);
         int n = payload.length;
+        int mask = masked ? 0x80 : 0;
         if (n < 126) {
-            frame.write(n);
+            frame.write(mask | n);
         } else if (n < 65536) {
-            frame.write(126);
+            frame.write(mask | 126);
             frame.write(n >> 8);
             frame.write(n);
         } else {
-            frame.write(127);
+            frame.write(mask | 127);
             for (int shift = 56; shift >= 0; shift -= 8) {
                 frame.write((int) ((long) n >> shift));
             }
+        }
+        if (masked) {
+            frame.write(new byte[4]);
         }
         frame.write(payload);
         out.write(frame.toByteArray());

@@ -72,6 +72,7 @@ final class EaterEndpoint extends HubEndpoint {
 
         private void release() {
             pendingBytes.addAndGet(-bytes);
+            hub.queueBytes(-bytes);
             pending.decrementAndGet();
         }
 
@@ -124,6 +125,16 @@ final class EaterEndpoint extends HubEndpoint {
             dropped.increment();
             return false;
         }
+        // The hub's bound over all eaters: an eater that is behind gets nothing more past it
+        // (one that has read everything still does), and the slowest are closed.
+        if (!hub.queueBytes(size) && queued > 1) {
+            hub.queueBytes(-size);
+            pendingBytes.addAndGet(-size);
+            pending.decrementAndGet();
+            dropped.increment();
+            hub.overEaterQueueBound();
+            return false;
+        }
         if (queued == 1) {
             // The stall clock starts when there is something to write.
             lastProgressNanos = System.nanoTime();
@@ -173,6 +184,33 @@ final class EaterEndpoint extends HubEndpoint {
             s.abort();
         }
         return true;
+    }
+
+    /**
+     * Closes this eater (1008, cut at once like a stalled one) because all eaters together
+     * hold more unwritten bytes than the hub's bound and this one holds most of them.
+     *
+     * @return whether it is being closed for that (false if it was closing already)
+     */
+    boolean closeAsTooSlow(long bound) {
+        if (stallClosing || isDisconnected()) {
+            return false;
+        }
+        stallClosing = true;
+        EaterHello h = hello;
+        hub.log().warn("eater {} at {}:{} too slow: {} bytes unwritten while all eaters hold over {} bytes, closing",
+                h == null ? "?" : h.eaterName(), host(), port(), pendingBytes.get(), bound);
+        close(POLICY_VIOLATION, "eater too slow: hub eater memory full");
+        CoreSession s = session();
+        if (s != null) {
+            s.abort();
+        }
+        return true;
+    }
+
+    /** @return bytes of dumplings waiting to be written to this eater */
+    long pendingBytes() {
+        return pendingBytes.get();
     }
 
     @Override

@@ -208,14 +208,34 @@ public class HubComponent implements HubStatisticsSource {
         HubSecurity security = new HubSecurity(config.kitchen__token(), config.eater__token(),
                 keystore == null || keystore.isBlank() ? null : java.nio.file.Path.of(keystore.trim()),
                 config.tls__keystore__password(),
-                config.allowed__origins() == null ? List.of() : List.of(config.allowed__origins()));
+                config.allowed__origins() == null ? List.of() : List.of(config.allowed__origins()),
+                config.allowed__hosts() == null ? List.of() : List.of(config.allowed__hosts()));
         if (security.tls() && !java.nio.file.Files.isReadable(security.tlsKeystore())) {
             throw new IllegalArgumentException("tls_keystore " + security.tlsKeystore() + " is not a readable file");
         }
         return new HubSettings(address.trim(), config.in__port(), config.out__port(), interval,
                 config.max__message__bytes(), config.eater__queue__limit(), config.eater__queue__bytes(),
                 seconds("eater_stall_timeout", config.eater__stall__timeout()),
-                seconds("hello_timeout", config.hello__timeout()), config.max__connections(), security);
+                seconds("hello_timeout", config.hello__timeout()), config.max__connections(), security,
+                toLimits(config));
+    }
+
+    /** The bounds of issue 11, each checked with its configuration name. */
+    static HubLimits toLimits(HubConfiguration config) {
+        positive("max_pending_connections", config.max__pending__connections());
+        positive("max_hello_bytes", config.max__hello__bytes());
+        positive("max_name_chars", config.max__name__chars());
+        positive("status_list_limit", config.status__list__limit());
+        positive("total_eater_queue_bytes", config.total__eater__queue__bytes());
+        return new HubLimits(seconds("request_header_timeout", config.request__header__timeout()),
+                config.max__pending__connections(), config.max__hello__bytes(), config.max__name__chars(),
+                config.status__list__limit(), config.total__eater__queue__bytes());
+    }
+
+    private static void positive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, not " + value);
+        }
     }
 
     /**

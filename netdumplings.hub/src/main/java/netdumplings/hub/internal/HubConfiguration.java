@@ -11,8 +11,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * {@code eater_queue_limit}, as {@code bin/nd-hub} writes them, plus {@code eater_queue_bytes},
  * {@code eater_stall_timeout}, {@code hello_timeout}, {@code max_connections},
  * {@code kitchen_token}, {@code eater_token}, {@code tls_keystore},
- * {@code tls_keystore_password} and {@code allowed_origins} (all optional; the defaults
- * behave as the original hub).
+ * {@code tls_keystore_password}, {@code allowed_origins}, {@code allowed_hosts}, the bounds
+ * {@code request_header_timeout}, {@code max_pending_connections}, {@code max_hello_bytes},
+ * {@code max_name_chars}, {@code status_list_limit}, {@code total_eater_queue_bytes}, and the
+ * federation's (all optional; the defaults behave as the original hub for every client
+ * that sends what the original's clients send).
  */
 @ObjectClassDefinition(name = "netdumplings hub",
         description = "The WebSocket hub: kitchens send dumplings to the in-port, eaters receive them on the out-port.")
@@ -66,9 +69,9 @@ public @interface HubConfiguration {
             description = "Seconds a client may take to send its hello before it is closed with 1011 (default 30).")
     double hello__timeout() default 30.0;
 
-    /** Connections open at once, on both ports together; more are refused (503). Default 4096. */
+    /** Connections open at once, on both ports together, from accept; more are refused (503). Default 4096. */
     @AttributeDefinition(name = "Max connections", min = "1",
-            description = "WebSocket connections open at once, both ports together; more are refused with HTTP 503 (default 4096).")
+            description = "Connections open at once, both ports together, counted from their accept; an upgrade over it is refused with HTTP 503 (default 4096).")
     int max__connections() default HubSettings.DEFAULT_MAX_CONNECTIONS;
 
     /** The kitchens' shared secret. Default empty: none required, as the original. */
@@ -95,6 +98,43 @@ public @interface HubConfiguration {
     @AttributeDefinition(name = "Allowed origins",
             description = "Browser origins (e.g. https://example.org:8443) that may connect; a request with any other Origin header is refused with 403. The hub's own address is always allowed; clients without Origin are never affected (default: none).")
     String[] allowed__origins() default {};
+
+    /** Host names a request's Host header may name besides the hub's own. Default none. */
+    @AttributeDefinition(name = "Allowed hosts",
+            description = "Host names (without port) that requests may name in their Host header besides localhost, the hub's address, this machine's host name and any IP address; a request naming any other host is refused with 403 on both ports (DNS rebinding) (default: none).")
+    String[] allowed__hosts() default {};
+
+    // ---- bounds (issue 11) ---------------------------------------------------------------
+
+    /** Seconds from accept to a connection's WebSocket upgrade; a plain HTTP connection lives this long. Default 10. */
+    @AttributeDefinition(name = "Request header timeout (s)",
+            description = "Seconds a connection may take from its accept to its WebSocket upgrade (TLS handshake and request headers); a plain HTTP connection (the dashboard) is closed this long after its accept (default 10).")
+    double request__header__timeout() default 10.0;
+
+    /** Connections without hello at most; a new one closes the oldest of them. Default 256. */
+    @AttributeDefinition(name = "Max connections without hello", min = "1",
+            description = "Connections accepted but not through their hello (request, upgrade, dashboard) at most, counted within max_connections; a new connection over it closes the oldest of them, so they cannot hold the slots of clients that said hello (default 256).")
+    int max__pending__connections() default HubLimits.DEFAULT_MAX_PENDING_CONNECTIONS;
+
+    /** The largest hello in bytes; a bigger one closes with 1008. Default 4096. */
+    @AttributeDefinition(name = "Largest hello (bytes)", min = "1",
+            description = "Largest hello a kitchen or an eater may send; a bigger one closes the connection with 1008 \"<role> hello larger than N bytes\" (default 4096).")
+    int max__hello__bytes() default HubLimits.DEFAULT_MAX_HELLO_BYTES;
+
+    /** The longest name in a hello; a longer one closes with 1008. Default 256. */
+    @AttributeDefinition(name = "Longest name (characters)", min = "1",
+            description = "Longest kitchen_name, eater_name (any *_name) or chef name in a hello; a longer one closes the connection with 1008 \"<role> hello: <field> longer than N characters\" (default 256).")
+    int max__name__chars() default HubLimits.DEFAULT_MAX_NAME_CHARS;
+
+    /** Entries per list of a status dumpling at most. Default 100. */
+    @AttributeDefinition(name = "Status list limit", min = "1",
+            description = "Entries of dumpling_kitchens and of dumpling_eaters in a status dumpling at most (and hellos of at most a quarter of max_message_bytes per list); the rest is counted in dumpling_kitchens_more and dumpling_eaters_more (default 100).")
+    int status__list__limit() default HubLimits.DEFAULT_STATUS_LIST_LIMIT;
+
+    /** Bytes waiting for all eaters together at most. Default 512 MiB. */
+    @AttributeDefinition(name = "Total eater queue bytes", min = "1",
+            description = "Bytes of dumplings waiting to be written to all eaters together at most; past it an eater that is behind gets no more, and the eaters with the most unwritten bytes are closed first (1008 \"eater too slow\"), counted in total_eaters_dropped (default 536870912 = 512 MiB).")
+    long total__eater__queue__bytes() default HubLimits.DEFAULT_TOTAL_EATER_QUEUE_BYTES;
 
     // ---- federation through NATS JetStream (off while nats_servers is empty) ----------
 

@@ -55,6 +55,8 @@ abstract class HubEndpoint implements FrameHandler {
     private volatile boolean tokenAccepted = true;
     /** The hello as the client sent it (its token removed), shown unchanged in the hub's status. */
     private volatile Map<String, Object> helloFields;
+    /** The hello's size in bytes (what it costs in a status dumpling), 0 before it. */
+    private volatile int helloBytes;
 
     HubEndpoint(HubServer hub, int maxMessageBytes) {
         this.hub = requireNonNull(hub, "hub");
@@ -261,14 +263,29 @@ abstract class HubEndpoint implements FrameHandler {
      * @return the hello, or null if the connection is being closed
      */
     protected final <H> H readHello(byte[] utf8Bytes, String role, Function<String, H> parser) {
+        HubLimits limits = hub.settings().limits();
+        if (utf8Bytes.length > limits.maxHelloBytes()) {
+            hub.log().warn("{} at {}:{} sent a hello of {} bytes, closing", role, host, port, utf8Bytes.length);
+            close(POLICY_VIOLATION, role + " hello larger than " + limits.maxHelloBytes() + " bytes");
+            return null;
+        }
         try {
             String json = decode(utf8Bytes);
             H parsed = parser.apply(json);
             Map<String, Object> fields = DumplingJson.objectFromJson(json);
+            String tooLong = tooLongName(fields, limits.maxNameChars());
+            if (tooLong != null) {
+                hub.log().warn("{} at {}:{} sent a hello with a {} longer than {} characters, closing", role, host, port,
+                        tooLong, limits.maxNameChars());
+                close(POLICY_VIOLATION, role + " hello: " + tooLong + " longer than " + limits.maxNameChars() + " characters");
+                return null;
+            }
             if (!admit(fields)) {
                 return null;
             }
             helloFields = fields;
+            helloBytes = utf8Bytes.length;
+            hub.saidHello(this);
             return parsed;
         } catch (InvalidDumplingException | CharacterCodingException e) {
             String why = whyInvalid(e);
@@ -276,6 +293,27 @@ abstract class HubEndpoint implements FrameHandler {
             close(SERVER_ERROR, "invalid " + role + " hello: " + why);
             return null;
         }
+    }
+
+    /**
+     * @return the first name of the hello longer than {@code max} characters ({@code kitchen_name},
+     *         {@code eater_name}, any other {@code *_name}, or an entry of {@code chefs}), or null
+     */
+    static String tooLongName(Map<String, Object> hello, int max) {
+        for (Map.Entry<String, Object> e : hello.entrySet()) {
+            if (e.getKey().endsWith("_name") && e.getValue() instanceof String name
+                    && name.codePointCount(0, name.length()) > max) {
+                return e.getKey();
+            }
+        }
+        if (hello.get("chefs") instanceof java.util.List<?> chefs) {
+            for (Object chef : chefs) {
+                if (chef instanceof String name && name.codePointCount(0, name.length()) > max) {
+                    return "chef name";
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -298,6 +336,11 @@ abstract class HubEndpoint implements FrameHandler {
     /** @return the hello's fields as sent (without its token), or null before a valid hello */
     final Map<String, Object> helloFields() {
         return helloFields;
+    }
+
+    /** @return the size of the hello in bytes, 0 before a valid one */
+    final int helloBytes() {
+        return helloBytes;
     }
 
     /** @return whether the connection is closed, or closing has begun being reported */

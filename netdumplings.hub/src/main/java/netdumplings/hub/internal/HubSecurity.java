@@ -23,12 +23,16 @@ import java.util.Locale;
  *                            in this list and not the hub's own eater address is refused
  *                            with 403; requests without {@code Origin} (every non-browser
  *                            client) are never affected; default empty
+ * @param allowedHosts        host names (without port) a request's {@code Host} header may
+ *                            name besides the hub's own names and addresses and
+ *                            {@code localhost}; any other is refused with 403 on both ports,
+ *                            before the Origin check (DNS rebinding); default empty
  */
 public record HubSecurity(String kitchenToken, String eaterToken, Path tlsKeystore, String tlsKeystorePassword,
-        List<String> allowedOrigins) {
+        List<String> allowedOrigins, List<String> allowedHosts) {
 
     /** No token, no TLS, no foreign browser origin: the original hub's behaviour. */
-    public static final HubSecurity NONE = new HubSecurity(null, null, null, null, List.of());
+    public static final HubSecurity NONE = new HubSecurity(null, null, null, null, List.of(), List.of());
 
     /** Normalises blanks to null and origins to lower case without a trailing slash. */
     public HubSecurity {
@@ -38,6 +42,14 @@ public record HubSecurity(String kitchenToken, String eaterToken, Path tlsKeysto
         allowedOrigins = allowedOrigins == null ? List.of()
                 : allowedOrigins.stream().map(String::trim).filter(o -> !o.isEmpty()).map(HubSecurity::normalizeOrigin)
                         .toList();
+        allowedHosts = allowedHosts == null ? List.of()
+                : allowedHosts.stream().map(HostCheck::normalizeHost).filter(h -> !h.isEmpty()).toList();
+    }
+
+    /** The original five, with no extra allowed host. */
+    public HubSecurity(String kitchenToken, String eaterToken, Path tlsKeystore, String tlsKeystorePassword,
+            List<String> allowedOrigins) {
+        this(kitchenToken, eaterToken, tlsKeystore, tlsKeystorePassword, allowedOrigins, List.of());
     }
 
     /** @return whether both ports speak TLS */
@@ -47,17 +59,22 @@ public record HubSecurity(String kitchenToken, String eaterToken, Path tlsKeysto
 
     /** @return a copy with these tokens (null or blank for none) */
     public HubSecurity withTokens(String kitchenToken, String eaterToken) {
-        return new HubSecurity(kitchenToken, eaterToken, tlsKeystore, tlsKeystorePassword, allowedOrigins);
+        return new HubSecurity(kitchenToken, eaterToken, tlsKeystore, tlsKeystorePassword, allowedOrigins, allowedHosts);
     }
 
     /** @return a copy serving TLS from this keystore */
     public HubSecurity withTls(Path keystore, String password) {
-        return new HubSecurity(kitchenToken, eaterToken, keystore, password, allowedOrigins);
+        return new HubSecurity(kitchenToken, eaterToken, keystore, password, allowedOrigins, allowedHosts);
     }
 
     /** @return a copy with these allowed browser origins */
     public HubSecurity withAllowedOrigins(List<String> origins) {
-        return new HubSecurity(kitchenToken, eaterToken, tlsKeystore, tlsKeystorePassword, origins);
+        return new HubSecurity(kitchenToken, eaterToken, tlsKeystore, tlsKeystorePassword, origins, allowedHosts);
+    }
+
+    /** @return a copy with these extra allowed {@code Host} names */
+    public HubSecurity withAllowedHosts(List<String> hosts) {
+        return new HubSecurity(kitchenToken, eaterToken, tlsKeystore, tlsKeystorePassword, allowedOrigins, hosts);
     }
 
     /**
@@ -100,6 +117,6 @@ public record HubSecurity(String kitchenToken, String eaterToken, Path tlsKeysto
         // Never show the secrets (settings are logged and compared).
         return "HubSecurity[kitchenToken=" + (kitchenToken == null ? "none" : "***") + ", eaterToken="
                 + (eaterToken == null ? "none" : "***") + ", tlsKeystore=" + tlsKeystore + ", allowedOrigins="
-                + allowedOrigins + "]";
+                + allowedOrigins + ", allowedHosts=" + allowedHosts + "]";
     }
 }

@@ -42,6 +42,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.server.WebSocketNegotiator;
 import org.eclipse.jetty.websocket.core.server.WebSocketServerComponents;
 import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
@@ -123,6 +124,14 @@ public final class HubServer implements AutoCloseable {
     private final RateLimitedWarning droppedWarning = new RateLimitedWarning(LOG, 10_000);
     private final LongAdder refusedUpgrades = new LongAdder();
     private final RateLimitedWarning refusedWarning = new RateLimitedWarning(LOG, 10_000);
+    /** Connections from accept, and the budget of those without hello. */
+    private final ConnectionBudget budget;
+    private volatile HostCheck hostCheck;
+    /** Bytes waiting to be written to all eaters together (bounded by totalEaterQueueBytes). */
+    private final java.util.concurrent.atomic.AtomicLong eaterQueuedBytes = new java.util.concurrent.atomic.AtomicLong();
+    /** Eaters closed because all eaters together held too many unwritten bytes. */
+    private final LongAdder eatersShed = new LongAdder();
+    private final java.util.concurrent.atomic.AtomicBoolean shedding = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Server server;
     private ServerConnector kitchenConnector;
@@ -164,6 +173,7 @@ public final class HubServer implements AutoCloseable {
         this.ring = !federation.enabled() && federation.historySize() > 0 ? new RingHistory(federation.historySize()) : null;
         this.helloTimeout = requireNonNull(helloTimeout, "helloTimeout");
         this.gate = new UpgradeGate(settings);
+        this.budget = new ConnectionBudget(settings.limits().maxPendingConnections());
     }
 
     /** @return the settings this hub runs with */
@@ -245,6 +255,9 @@ public final class HubServer implements AutoCloseable {
         // Stalled eaters are looked for a few times per stall timeout, at most once a second.
         long stallCheckNanos = Math.min(TimeUnit.SECONDS.toNanos(1), Math.max(1, settings.eaterStallTimeout().toNanos() / 4));
         timer.scheduleAtFixedRate(this::closeStalledEaters, stallCheckNanos, stallCheckNanos, TimeUnit.NANOSECONDS);
+        long headerCheckNanos = Math.min(TimeUnit.SECONDS.toNanos(1),
+                Math.max(1, settings.limits().requestHeaderTimeout().toNanos() / 4));
+        timer.scheduleAtFixedRate(this::closeSlowRequests, headerCheckNanos, headerCheckNanos, TimeUnit.NANOSECONDS);
         state.set(State.STARTED);
         LOG.info("hub listening on {}:{} for kitchens and {}:{} for eaters", settings.address(), kitchenPort(),
                 settings.address(), eaterPort());
@@ -333,7 +346,9 @@ public final class HubServer implements AutoCloseable {
         // the eater port, 404 for anything else and on the kitchen port.
         ServerConnector eaters = eaterConnector;
         upgrade.setHandler(new DashboardHandler(request -> request.getConnectionMetaData().getConnector() == eaters));
-        server.setHandler(upgrade);
+        // The Host check comes first, on both ports, for upgrades and plain requests alike.
+        hostCheck = new HostCheck(upgrade, settings.address(), settings.security().allowedHosts(), refusedWarning);
+        server.setHandler(hostCheck);
         server.start();
     }
 
@@ -356,6 +371,9 @@ public final class HubServer implements AutoCloseable {
             connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         }
         connector.setName(name);
+        // Counts the connection from its accept (accept listener) and finds its socket (connection listener).
+        connector.addBean(budget);
+        connector.addEventListener(budget);
         connector.setHost(settings.address());
         connector.setPort(port);
         return connector;
@@ -420,7 +438,8 @@ public final class HubServer implements AutoCloseable {
                 Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503);
                 return null;
             }
-            int refusal = gate.refusal(request, connections.size());
+            // Every open connection counts from its accept, this one's too.
+            int refusal = gate.refusal(request, Math.max(connections.size(), budget.open() - 1));
             if (refusal != 0) {
                 refusedUpgrades.increment();
                 refusedWarning.warn("refused a connection from {}: HTTP {} ({})",
@@ -445,6 +464,8 @@ public final class HubServer implements AutoCloseable {
                 return null;
             }
             handler.requireToken(token, token == null ? null : UpgradeGate.presentedToken(request));
+            budget.upgraded(request.getConnectionMetaData().getLocalSocketAddress(),
+                    request.getConnectionMetaData().getRemoteSocketAddress());
             return handler;
         };
     }
@@ -751,6 +772,108 @@ public final class HubServer implements AutoCloseable {
         return refusedUpgrades.sum();
     }
 
+    /** @return requests refused because their Host is not this hub */
+    long refusedHosts() {
+        HostCheck check = hostCheck;
+        return check == null ? 0 : check.refused();
+    }
+
+    /** @return connections open now, both ports, counted from their accept */
+    int openConnections() {
+        return budget.open();
+    }
+
+    /** @return connections open now that have not said hello */
+    int pendingConnections() {
+        return budget.pending();
+    }
+
+    /** @return connections without hello closed to make room for newer ones, or for a slow request */
+    long closedPendingConnections() {
+        return budget.evicted() + budget.headerTimeouts();
+    }
+
+    /** @return eaters closed because all eaters' queues together held too many bytes */
+    long eatersDropped() {
+        return eatersShed.sum();
+    }
+
+    /** @return bytes waiting to be written to all eaters together */
+    long eaterQueuedBytes() {
+        return eaterQueuedBytes.get();
+    }
+
+    void saidHello(HubEndpoint connection) {
+        CoreSession session = connection.session();
+        if (session != null) {
+            budget.saidHello(session.getLocalAddress(), session.getRemoteAddress());
+        }
+    }
+
+    private void closeSlowRequests() {
+        try {
+            budget.closeSlowRequests(System.nanoTime(), settings.limits().requestHeaderTimeout());
+        } catch (RuntimeException e) {
+            LOG.error("cannot check for slow requests", e);
+        }
+    }
+
+    /**
+     * An eater's queue takes {@code bytes} more (negative: gives them back).
+     *
+     * @return whether the total is within the hub's bound after it
+     */
+    boolean queueBytes(long bytes) {
+        long total = eaterQueuedBytes.addAndGet(bytes);
+        return bytes <= 0 || total <= settings.limits().totalEaterQueueBytes();
+    }
+
+    /**
+     * All eaters together hold more than the bound: closes the eaters with the most unwritten
+     * bytes, first, until the rest holds at most 3/4 of it. Runs on the timer thread, once at
+     * a time; called from the hot path, so it only schedules.
+     */
+    void overEaterQueueBound() {
+        if (!shedding.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            timer.execute(() -> {
+                try {
+                    shedSlowestEaters();
+                } catch (RuntimeException e) {
+                    LOG.error("cannot drop slow eaters", e);
+                } finally {
+                    shedding.set(false);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            shedding.set(false); // closing
+        }
+    }
+
+    private void shedSlowestEaters() {
+        long bound = settings.limits().totalEaterQueueBytes();
+        long target = bound - bound / 4;
+        List<EaterEndpoint> bySize = new ArrayList<>(eaters);
+        bySize.sort(java.util.Comparator.comparingLong(EaterEndpoint::pendingBytes).reversed());
+        // The closed eaters' bytes come back when Jetty fails their writes: count them off here.
+        long remaining = eaterQueuedBytes.get();
+        for (EaterEndpoint eater : bySize) {
+            if (remaining <= target) {
+                break;
+            }
+            long bytes = eater.pendingBytes();
+            if (bytes == 0) {
+                break;
+            }
+            if (eater.closeAsTooSlow(bound)) {
+                eatersShed.increment();
+                remaining -= bytes;
+            }
+        }
+    }
+
     // ---- status dumplings --------------------------------------------------------------
 
     private void sendStatus() {
@@ -764,7 +887,8 @@ public final class HubServer implements AutoCloseable {
             NatsFederation link = federation;
             if (link != null) {
                 Map<String, Object> ours = statusPayload(to, List.of());
-                ours.keySet().retainAll(Set.of("dumpling_kitchens", "dumpling_eaters"));
+                ours.keySet().retainAll(
+                        Set.of("dumpling_kitchens", "dumpling_eaters", "dumpling_kitchens_more", "dumpling_eaters_more"));
                 link.shareStatus(ours, settings.statusInterval());
             }
             Dumpling status = new Dumpling(STATUS_CHEF, null, System.currentTimeMillis() / 1000.0,
@@ -794,8 +918,22 @@ public final class HubServer implements AutoCloseable {
     private Map<String, Object> statusPayload(List<EaterEndpoint> eaters, List<Map<String, Object>> remote) {
         NatsFederation link = federation;
         String hubName = link == null ? null : link.hubName();
+        // Bounded (issue 11): at most statusListLimit entries per list, and of hellos of at most
+        // a quarter of the largest message per list, so the status always fits in one message
+        // and its cost stays linear in the connections; the rest is counted (*_more).
+        int limit = settings.limits().statusListLimit();
+        long helloBudget = settings.maxMessageBytes() / 4;
+        int kitchenCount = 0;
+        int eaterCount = 0;
+        long kitchenBytes = 0;
+        long eaterBytes = 0;
         List<Map<String, Object>> kitchenInfo = new ArrayList<>();
         for (KitchenEndpoint kitchen : kitchens) {
+            kitchenCount++;
+            kitchenBytes += kitchen.helloBytes();
+            if (kitchenInfo.size() >= limit || kitchenBytes > helloBudget) {
+                continue;
+            }
             Map<String, Object> info = clientInfo("info_from_kitchen", kitchen.helloFields(), kitchen);
             if (hubName != null) {
                 ((Map<String, Object>) info.get("info_from_hub")).put("hub", hubName);
@@ -804,6 +942,11 @@ public final class HubServer implements AutoCloseable {
         }
         List<Map<String, Object>> eaterInfo = new ArrayList<>();
         for (EaterEndpoint eater : eaters) {
+            eaterCount++;
+            eaterBytes += eater.helloBytes();
+            if (eaterInfo.size() >= limit || eaterBytes > helloBudget) {
+                continue;
+            }
             Map<String, Object> info = clientInfo("info_from_eater", eater.helloFields(), eater);
             // Additive: what this eater lost because it could not keep up.
             Map<String, Object> fromHub = (Map<String, Object>) info.get("info_from_hub");
@@ -815,21 +958,46 @@ public final class HubServer implements AutoCloseable {
         }
         for (Map<String, Object> other : remote) {
             if (other.get("dumpling_kitchens") instanceof List<?> list) {
-                list.forEach(k -> kitchenInfo.add((Map<String, Object>) k));
+                for (Object k : list) {
+                    kitchenCount++;
+                    if (kitchenInfo.size() < limit) {
+                        kitchenInfo.add((Map<String, Object>) k);
+                    }
+                }
+                kitchenCount += countOfMore(other.get("dumpling_kitchens_more"));
             }
             if (other.get("dumpling_eaters") instanceof List<?> list) {
-                list.forEach(e -> eaterInfo.add((Map<String, Object>) e));
+                for (Object e : list) {
+                    eaterCount++;
+                    if (eaterInfo.size() < limit) {
+                        eaterInfo.add((Map<String, Object>) e);
+                    }
+                }
+                eaterCount += countOfMore(other.get("dumpling_eaters_more"));
             }
         }
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("total_dumplings_in", dumplingsIn.sum());
         payload.put("total_dumplings_out", dumplingsOut.sum());
         payload.put("server_uptime", uptime().toNanos() / 1e9);
-        payload.put("dumpling_kitchen_count", kitchenInfo.size());
-        payload.put("dumpling_eater_count", eaterInfo.size());
+        payload.put("dumpling_kitchen_count", kitchenCount);
+        payload.put("dumpling_eater_count", eaterCount);
         payload.put("dumpling_kitchens", kitchenInfo);
         payload.put("dumpling_eaters", eaterInfo);
+        // Additive (issue 11): what the lists leave out, and what was lost for slow eaters.
+        payload.put("dumpling_kitchens_more", kitchenCount - kitchenInfo.size());
+        payload.put("dumpling_eaters_more", eaterCount - eaterInfo.size());
+        long drops = departedEaterDrops.sum();
+        for (EaterEndpoint eater : this.eaters) {
+            drops += eater.dropped();
+        }
+        payload.put("total_dumplings_dropped", drops);
+        payload.put("total_eaters_dropped", eatersShed.sum());
         return payload;
+    }
+
+    private static int countOfMore(Object more) {
+        return more instanceof Number n ? Math.max(0, n.intValue()) : 0;
     }
 
     private static Map<String, Object> clientInfo(String helloKey, Map<String, Object> hello, HubEndpoint client) {

@@ -31,14 +31,17 @@ import netdumplings.api.json.DumplingJson;
  *                        "eater stalled"; positive; default 60 s
  * @param helloTimeout    how long a client may take to say hello before it is closed with
  *                        1011; positive; default 30 s (every real client says it at once)
- * @param maxConnections  how many WebSocket connections (kitchens, eaters, and clients not
- *                        yet through their hello) may be open at once; more are refused with
- *                        HTTP 503; positive; default 4,096
+ * @param maxConnections  how many connections (kitchens, eaters, and clients not yet through
+ *                        their hello, counted from the TCP accept) may be open at once; an
+ *                        upgrade over it is refused with HTTP 503; positive; default 4,096
+ *                        (those not through their hello have a smaller budget of their own,
+ *                        {@link HubLimits#maxPendingConnections()})
  * @param security        tokens, TLS and browser origins; default {@link HubSecurity#NONE}
+ * @param limits          bounds against unfair clients; default {@link HubLimits#DEFAULTS}
  */
 public record HubSettings(String address, int kitchenPort, int eaterPort, Duration statusInterval,
         int maxMessageBytes, int eaterQueueLimit, long eaterQueueBytes, Duration eaterStallTimeout,
-        Duration helloTimeout, int maxConnections, HubSecurity security) {
+        Duration helloTimeout, int maxConnections, HubSecurity security, HubLimits limits) {
 
     /** Default {@link #address()}. */
     public static final String DEFAULT_ADDRESS = "localhost";
@@ -66,7 +69,7 @@ public record HubSettings(String address, int kitchenPort, int eaterPort, Durati
             int eaterQueueLimit) {
         this(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
                 DEFAULT_EATER_QUEUE_BYTES, DEFAULT_EATER_STALL_TIMEOUT, DEFAULT_HELLO_TIMEOUT,
-                DEFAULT_MAX_CONNECTIONS, HubSecurity.NONE);
+                DEFAULT_MAX_CONNECTIONS, HubSecurity.NONE, HubLimits.DEFAULTS);
     }
 
     /**
@@ -99,6 +102,7 @@ public record HubSettings(String address, int kitchenPort, int eaterPort, Durati
             throw new IllegalArgumentException("maxConnections must be positive, not " + maxConnections);
         }
         requireNonNull(security, "security");
+        requireNonNull(limits, "limits");
     }
 
     private static void checkPositive(String name, Duration d) {
@@ -122,67 +126,73 @@ public record HubSettings(String address, int kitchenPort, int eaterPort, Durati
     /** @return a copy with another {@link #address()} */
     public HubSettings withAddress(String address) {
         return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
-                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security);
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security, limits);
     }
 
     /** @return a copy with another {@link #kitchenPort()} */
     public HubSettings withKitchenPort(int kitchenPort) {
         return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
-                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security);
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security, limits);
     }
 
     /** @return a copy with another {@link #eaterPort()} */
     public HubSettings withEaterPort(int eaterPort) {
         return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
-                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security);
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security, limits);
     }
 
     /** @return a copy with another {@link #statusInterval()} */
     public HubSettings withStatusInterval(Duration statusInterval) {
         return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
-                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security);
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security, limits);
     }
 
     /** @return a copy with another {@link #maxMessageBytes()} */
     public HubSettings withMaxMessageBytes(int maxMessageBytes) {
         return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
-                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security);
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security, limits);
     }
 
     /** @return a copy with another {@link #eaterQueueLimit()} */
     public HubSettings withEaterQueueLimit(int eaterQueueLimit) {
         return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
-                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security);
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security, limits);
     }
 
     /** @return a copy with another {@link #eaterQueueBytes()} */
     public HubSettings withEaterQueueBytes(long eaterQueueBytes) {
         return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
-                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security);
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security, limits);
     }
 
     /** @return a copy with another {@link #eaterStallTimeout()} */
     public HubSettings withEaterStallTimeout(Duration eaterStallTimeout) {
         return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
-                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security);
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security, limits);
     }
 
     /** @return a copy with another {@link #helloTimeout()} */
     public HubSettings withHelloTimeout(Duration helloTimeout) {
         return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
-                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security);
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security, limits);
     }
 
     /** @return a copy with another {@link #maxConnections()} */
     public HubSettings withMaxConnections(int maxConnections) {
         return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
-                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security);
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security, limits);
     }
 
     /** @return a copy with other {@link #security()} */
     public HubSettings withSecurity(HubSecurity security) {
         return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
-                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security);
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security, limits);
+    }
+
+    /** @return a copy with other {@link #limits()} */
+    public HubSettings withLimits(HubLimits limits) {
+        return new HubSettings(address, kitchenPort, eaterPort, statusInterval, maxMessageBytes, eaterQueueLimit,
+                eaterQueueBytes, eaterStallTimeout, helloTimeout, maxConnections, security, limits);
     }
 
     private static void checkPort(String name, int port) {

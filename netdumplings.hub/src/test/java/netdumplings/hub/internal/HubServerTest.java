@@ -149,8 +149,10 @@ class HubServerTest {
         JsonNode payload = root.get("payload");
         List<String> keys = new ArrayList<>();
         payload.fieldNames().forEachRemaining(keys::add);
+        // The original's keys in its order (../shared/PROTOCOL.md), then the additive ones (PROTOCOL.md).
         assertEquals(List.of("total_dumplings_in", "total_dumplings_out", "server_uptime", "dumpling_kitchen_count",
-                "dumpling_eater_count", "dumpling_kitchens", "dumpling_eaters"), keys);
+                "dumpling_eater_count", "dumpling_kitchens", "dumpling_eaters", "dumpling_kitchens_more",
+                "dumpling_eaters_more", "total_dumplings_dropped", "total_eaters_dropped"), keys);
         assertEquals(1, payload.get("dumpling_kitchen_count").asInt());
         assertEquals(2, payload.get("dumpling_eater_count").asInt());
         // Every send counts: each eater had received exactly what was sent to it before.
