@@ -56,6 +56,28 @@ public final class RawFrames {
     }
 
     /**
+     * Reads an HTTP head (request or response) up to its empty line, and not a byte
+     * further: frames may follow on the same stream.
+     *
+     * @param in the connection
+     * @return the head, its empty line included (ISO-8859-1, as HTTP heads are)
+     * @throws java.io.EOFException if the connection ends first
+     */
+    public static String readHead(java.io.InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.EOFException("the connection ended after " + head.size() + " bytes of the head");
+            }
+            head.write(b);
+            matched = b == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : b == '\r' ? 1 : 0;
+        }
+        return head.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /**
      * Writes one unmasked frame, as a server does, and flushes.
      *
      * @param out     the connection

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -265,25 +264,9 @@ class HubBoundsTest {
     private static int status(Socket s, String request) throws IOException {
         s.setSoTimeout((int) WAIT.toMillis());
         s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-        String head = readHead(s.getInputStream());
+        String head = RawFrames.readHead(s.getInputStream());
         // "HTTP/1.1 403 Forbidden"
         return Integer.parseInt(head.substring(9, 12));
-    }
-
-    /** Reads up to the blank line after the headers, byte by byte (frames may follow). */
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("connection closed after " + head);
-            }
-            head.write(b);
-            matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3))
-                    ? matched + 1 : 0;
-        }
-        return head.toString(StandardCharsets.US_ASCII);
     }
 
     /** @return -1 once the connection ends, after counting what came */

@@ -1,9 +1,7 @@
 package netdumplings.kitchen.internal;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -95,7 +93,7 @@ final class FakeHub implements AutoCloseable {
     private void serve(Socket socket) {
         try {
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
-            Matcher key = KEY.matcher(readHead(in));
+            Matcher key = KEY.matcher(RawFrames.readHead(in));
             if (!key.find()) {
                 socket.close();
                 return;
@@ -112,21 +110,6 @@ final class FakeHub implements AutoCloseable {
         } catch (Exception e) {
             // The kitchen went away, or the test ended.
         }
-    }
-
-    /** Reads the upgrade request up to its empty line, and not a byte further. */
-    private static String readHead(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int matched = 0;
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) {
-                throw new EOFException();
-            }
-            head.write(b);
-            matched = b == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : b == '\r' ? 1 : 0;
-        }
-        return head.toString(StandardCharsets.ISO_8859_1);
     }
 
     /** Writes one unmasked frame, as a server does. */
