@@ -53,7 +53,8 @@ import netdumplings.testing.SampleCaptures;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(40);
+    /** Generous: the page and Chromium share a loaded 2-core machine with the build (10x the usual). */
+    private static final Duration WAIT = Duration.ofSeconds(120);
 
     /** A chef that overrides nothing: one summary string per packet, for the raw view. */
     static final class PacketSummaryChef implements DumplingChef {
