@@ -157,6 +157,28 @@ public final class DumplingJson {
     }
 
     /**
+     * The original hub's check of a kitchen's frame: a JSON object with a
+     * {@code metadata.chef} of any type (it reads {@code dumpling['metadata']['chef']} and
+     * forwards whatever it finds), so a hub forwards what the original forwards.
+     *
+     * @param json the frame; never null
+     * @return the chef's name: a string as it is, any other value as its JSON text
+     *         ({@code 42}, {@code null}, {@code ["a"]}), for subjects, filters and logs
+     * @throws InvalidDumplingException if the frame is not a JSON object or has no
+     *         {@code metadata.chef}
+     * @since 1.1
+     */
+    public static String forwardedChefOf(String json) {
+        requireNonNull(json, "json");
+        checkSize(json.length());
+        JsonNode chef = metadataOf(readObject(json, "dumpling")).get("chef");
+        if (chef == null) {
+            throw new InvalidDumplingException("metadata.chef is missing");
+        }
+        return chef.isTextual() ? chef.asText() : chef.toString();
+    }
+
+    /**
      * Writes a kitchen's hello, with {@code chefs} sorted.
      *
      * @param hello the hello; never null

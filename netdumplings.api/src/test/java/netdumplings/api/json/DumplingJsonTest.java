@@ -325,4 +325,16 @@ class DumplingJsonTest {
         assertTrue(assertThrows(InvalidDumplingException.class,
                 () -> DumplingJson.chefOf("{oops")).getMessage().startsWith("dumpling is not JSON: "));
     }
+
+    /** The original hub reads metadata.chef of any type; only a missing one is refused. */
+    @Test
+    void forwardedChefOfTakesAnyTypeAsTheOriginal() {
+        assertEquals("X", DumplingJson.forwardedChefOf("{\"metadata\": {\"chef\": \"X\"}}"));
+        assertEquals("42", DumplingJson.forwardedChefOf("{\"metadata\": {\"chef\": 42}}"));
+        assertEquals("null", DumplingJson.forwardedChefOf("{\"metadata\": {\"chef\": null}}"));
+        assertEquals("[\"a\"]", DumplingJson.forwardedChefOf("{\"metadata\": {\"chef\": [\"a\"]}}"));
+        assertEquals("metadata.chef is missing", assertThrows(InvalidDumplingException.class,
+                () -> DumplingJson.forwardedChefOf("{\"metadata\": {}}")).getMessage());
+        assertThrows(InvalidDumplingException.class, () -> DumplingJson.forwardedChefOf("[1]"));
+    }
 }

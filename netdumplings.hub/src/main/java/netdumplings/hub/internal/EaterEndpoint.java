@@ -234,7 +234,7 @@ final class EaterEndpoint extends HubEndpoint {
     }
 
     @Override
-    protected boolean onBinary() {
+    protected boolean onBinary(byte[] bytes) {
         return hello != null || refuseBinaryHello("eater");
     }
 

@@ -72,14 +72,20 @@ abstract class HubEndpoint implements FrameHandler {
     protected abstract boolean onText(byte[] utf8Bytes);
 
     /**
-     * A whole binary message arrived; its content is not kept.
+     * A whole binary message arrived.
      *
+     * @param bytes the message as received when {@link #wantsBinary()}, else null (not kept)
      * @return whether to read on
      */
-    protected abstract boolean onBinary();
+    protected abstract boolean onBinary(byte[] bytes);
 
     /** @return whether text messages are still of interest; if not they are counted but not kept */
     protected abstract boolean wantsText();
+
+    /** @return whether binary messages are of interest; if not they are counted but not kept */
+    protected boolean wantsBinary() {
+        return false;
+    }
 
     /** @return whether a valid hello was received */
     protected abstract boolean hasSaidHello();
@@ -143,7 +149,8 @@ abstract class HubEndpoint implements FrameHandler {
             return;
         }
         boolean text = messageType == OpCode.TEXT;
-        if (text && wantsText() && size > 0) {
+        boolean keep = text ? wantsText() : wantsBinary();
+        if (keep && size > 0) {
             if (assembled == null || assembled.length < total) {
                 // A one-frame message gets an array of its exact size: no copy later.
                 int capacity = assembledLength == 0 && frame.isFin() ? size
@@ -159,20 +166,14 @@ abstract class HubEndpoint implements FrameHandler {
             session.demand();
             return;
         }
-        boolean readOn;
-        if (text) {
-            byte[] message = null;
-            if (wantsText()) {
-                message = assembled == null ? new byte[0]
-                        : assembled.length == assembledLength ? assembled : Arrays.copyOf(assembled, assembledLength);
-            }
-            assembled = null;
-            messageType = OpCode.UNDEFINED;
-            readOn = message == null || onText(message);
-        } else {
-            messageType = OpCode.UNDEFINED;
-            readOn = onBinary();
+        byte[] message = null;
+        if (keep) {
+            message = assembled == null ? new byte[0]
+                    : assembled.length == assembledLength ? assembled : Arrays.copyOf(assembled, assembledLength);
         }
+        assembled = null;
+        messageType = OpCode.UNDEFINED;
+        boolean readOn = text ? message == null || onText(message) : onBinary(message);
         if (readOn) {
             session.demand();
         }

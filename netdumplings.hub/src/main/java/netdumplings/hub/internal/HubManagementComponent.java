@@ -54,6 +54,6 @@ public class HubManagementComponent implements HubManagement {
             eaters.add(new HubInfo.Eater(e.name(), e.host(), e.port(), e.pending(), e.sent(), e.dropped()));
         }
         return new HubInfo(true, s.uptime().toNanos() / 1e9, s.dumplingsIn(), s.dumplingsOut(),
-                s.invalidFrames() + s.binaryFramesDropped(), s.eaterDrops(), kitchens, eaters);
+                s.invalidFrames(), s.eaterDrops(), kitchens, eaters);
     }
 }

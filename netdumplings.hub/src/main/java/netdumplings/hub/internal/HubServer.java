@@ -118,7 +118,6 @@ public final class HubServer implements AutoCloseable {
     private final LongAdder dumplingsIn = new LongAdder();
     private final LongAdder dumplingsOut = new LongAdder();
     private final LongAdder invalidFrames = new LongAdder();
-    private final LongAdder binaryFrames = new LongAdder();
     /** Drops of eaters that have left, so that the total never goes down. */
     private final LongAdder departedEaterDrops = new LongAdder();
     private final RateLimitedWarning droppedWarning = new RateLimitedWarning(LOG, 10_000);
@@ -512,7 +511,7 @@ public final class HubServer implements AutoCloseable {
             kitchenStats.add(kitchen.statistics());
         }
         return new HubStatistics(uptime(), dumplingsIn.sum(), dumplingsOut.sum(), invalidFrames.sum(),
-                binaryFrames.sum(), drops, kitchenStats, eaterStats);
+                drops, kitchenStats, eaterStats);
     }
 
     private Duration uptime() {
@@ -562,9 +561,8 @@ public final class HubServer implements AutoCloseable {
         stopJetty();
         state.set(State.CLOSED);
         HubStatistics stats = statistics();
-        LOG.info("hub stopped after {}: {} dumplings in, {} out, {} invalid, {} binary, {} dropped for slow eaters",
-                stats.uptime(), stats.dumplingsIn(), stats.dumplingsOut(), stats.invalidFrames(),
-                stats.binaryFramesDropped(), stats.eaterDrops());
+        LOG.info("hub stopped after {}: {} dumplings in, {} out, {} invalid, {} dropped for slow eaters",
+                stats.uptime(), stats.dumplingsIn(), stats.dumplingsOut(), stats.invalidFrames(), stats.eaterDrops());
     }
 
     private void awaitClosed(List<CompletableFuture<Void>> closing) {
@@ -688,12 +686,6 @@ public final class HubServer implements AutoCloseable {
         invalidFrames.increment();
         droppedWarning.warn("dropped an invalid dumpling from kitchen {} at {}:{}: {}",
                 kitchen.hello().kitchenName(), kitchen.host(), kitchen.port(), why);
-    }
-
-    void binaryFrame(KitchenEndpoint kitchen) {
-        binaryFrames.increment();
-        droppedWarning.warn("dropped a binary message from kitchen {} at {}:{}: dumplings are text",
-                kitchen.hello().kitchenName(), kitchen.host(), kitchen.port());
     }
 
     /**

@@ -14,15 +14,14 @@ import java.util.List;
  * @param dumplingsIn         valid dumplings received from kitchens
  * @param dumplingsOut        dumplings handed to eaters' connections, status dumplings
  *                            included (one per eater per dumpling)
- * @param invalidFrames       text messages from kitchens dropped as not a dumpling
- * @param binaryFramesDropped binary messages from kitchens, dropped
+ * @param invalidFrames       messages from kitchens (text or binary) dropped as not a dumpling
  * @param eaterDrops          dumplings dropped because an eater's queue was full, summed
  *                            over every eater ever connected
  * @param kitchens            the kitchens that said hello, in connection order
  * @param eaters              the eaters that said hello, in connection order
  */
 public record HubStatistics(Duration uptime, long dumplingsIn, long dumplingsOut, long invalidFrames,
-        long binaryFramesDropped, long eaterDrops, List<KitchenStatistics> kitchens,
+        long eaterDrops, List<KitchenStatistics> kitchens,
         List<EaterStatistics> eaters) {
 
     /** @throws NullPointerException if a list or the uptime is null */

@@ -12,9 +12,9 @@ import netdumplings.api.json.DumplingJson;
 
 /**
  * A kitchen's connection: the first message must be a kitchen hello (else close 1011);
- * every later text message is checked as the original hub does (JSON with
- * {@code metadata.chef}) and forwarded byte for byte to every eater, or dropped and
- * counted. Binary messages are dropped and counted. The kitchen is never sent anything.
+ * every later message, text or binary, is checked as the original hub does (JSON with a
+ * {@code metadata.chef} of any type) and forwarded byte for byte to every eater as a text
+ * message, or dropped and counted. The kitchen is sent only what its hello asked for.
  */
 final class KitchenEndpoint extends HubEndpoint {
 
@@ -36,9 +36,14 @@ final class KitchenEndpoint extends HubEndpoint {
         if (hello == null) {
             return onHello(utf8Bytes);
         }
+        return onDumpling(utf8Bytes);
+    }
+
+    /** A dumpling in a text or (as the original hub reads them too) a binary message. */
+    private boolean onDumpling(byte[] utf8Bytes) {
         String chef;
         try {
-            chef = DumplingJson.chefOf(decode(utf8Bytes));
+            chef = DumplingJson.forwardedChefOf(decode(utf8Bytes));
         } catch (InvalidDumplingException | CharacterCodingException e) {
             invalidFrames.increment();
             hub.invalidFrame(this, whyInvalid(e));
@@ -60,13 +65,16 @@ final class KitchenEndpoint extends HubEndpoint {
     }
 
     @Override
-    protected boolean onBinary() {
+    protected boolean wantsBinary() {
+        return hello != null;
+    }
+
+    @Override
+    protected boolean onBinary(byte[] bytes) {
         if (hello == null) {
             return refuseBinaryHello("kitchen");
         }
-        invalidFrames.increment();
-        hub.binaryFrame(this);
-        return true;
+        return onDumpling(bytes);
     }
 
     @Override

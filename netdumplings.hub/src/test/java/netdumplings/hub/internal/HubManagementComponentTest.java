@@ -22,7 +22,7 @@ class HubManagementComponentTest {
 
     @Test
     void copiesEveryFigure() {
-        HubStatistics s = new HubStatistics(Duration.ofMillis(2500), 10, 42, 3, 2, 7,
+        HubStatistics s = new HubStatistics(Duration.ofMillis(2500), 10, 42, 5, 7,
                 List.of(new HubStatistics.KitchenStatistics("k", "127.0.0.1", 4000, 10, 5)),
                 List.of(new HubStatistics.EaterStatistics("e", "127.0.0.1", 4001, 4, 40, 7)));
         HubInfo info = new HubManagementComponent(() -> s).info();

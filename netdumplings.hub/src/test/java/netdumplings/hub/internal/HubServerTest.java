@@ -224,16 +224,38 @@ class HubServerTest {
         clients.kitchen().send("{\"metadata\": {\"kitchen\": \"k\"}, \"payload\": 1}");
         clients.kitchen().send("{\"payload\": 1}");
         clients.kitchen().send("[1, 2, 3]");
-        clients.kitchen().sendBinary("{\"metadata\": {\"chef\": \"BinaryChef\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        clients.kitchen().sendBinary(new byte[] {(byte) 0xff, (byte) 0xfe, '{', '}'});
         clients.kitchen().send(ODD_DUMPLING);
 
         assertEquals(ODD_DUMPLING, clients.eater().next(), "only the valid dumpling is forwarded");
         HubStatistics stats = hubs.await(s -> s.dumplingsIn() == 1);
-        assertEquals(4, stats.invalidFrames());
-        assertEquals(1, stats.binaryFramesDropped());
+        assertEquals(5, stats.invalidFrames());
         assertEquals(5, stats.kitchens().get(0).invalidFrames());
         assertTrue(clients.kitchen().isOpen());
         assertNull(clients.eater().texts.poll(100, TimeUnit.MILLISECONDS));
+    }
+
+    /**
+     * Issue 12: the original hub reads {@code dumpling['metadata']['chef']} from whatever a
+     * kitchen sends (websockets hands it text or bytes, json.loads reads both) and forwards
+     * it; so does this hub, byte for byte, as text messages.
+     */
+    @Test
+    void binaryDumplingsAndChefsOfAnyTypeAreForwardedAsTheOriginalDoes() throws Exception {
+        startQuiet();
+        HubFixture.Clients clients = hubs.kitchenAndEater(KITCHEN_HELLO, "e");
+        String binary = "{\"metadata\": {\"chef\": \"BinaryChef\", \"kitchen\": \"k\"}, \"payload\": \"\u00e9\"}";
+        String numberChef = "{\"metadata\": {\"chef\": 42}, \"payload\": 1}";
+        String nullChef = "{\"metadata\": {\"chef\": null}, \"payload\": 2}";
+        clients.kitchen().sendBinary(binary.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        clients.kitchen().send(numberChef);
+        clients.kitchen().send(nullChef);
+
+        assertEquals(binary, clients.eater().next());
+        assertEquals(numberChef, clients.eater().next());
+        assertEquals(nullChef, clients.eater().next());
+        HubStatistics stats = hubs.await(s -> s.dumplingsIn() == 3);
+        assertEquals(0, stats.invalidFrames());
     }
 
     @Test
