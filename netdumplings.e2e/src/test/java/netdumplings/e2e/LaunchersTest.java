@@ -280,6 +280,20 @@ class LaunchersTest {
         }
     }
 
+    /** Waits (up to 120 s) until a port of a running launcher's runtime accepts a connection. */
+    private static void awaitListening(Running running, int port) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+                return;
+            } catch (java.net.ConnectException e) {
+                assertTrue(System.nanoTime() < deadline && running.process().isAlive(),
+                        "nothing listens on " + port + ": " + running.stderr());
+                Thread.sleep(200);
+            }
+        }
+    }
+
     /** The first 100,000 bytes of many-protocols.pcap: a capture cut mid-packet (issue 11). */
     private static Path truncatedCapture(Path dir) throws IOException {
         Path cut = dir.resolve("cut.pcap");
@@ -371,14 +385,13 @@ class LaunchersTest {
                 "--deploy", deploy.toString());
         try {
             all.awaitOutput("kitchen cut: error reading capture file " + cut);
-            // Still serving after the failure: the eaters' port answers, the console too.
-            Thread.sleep(2000);
-            assertTrue(all.process().isAlive(), all.stderr());
+            // Still serving after the failure: both hub ports answer, the console too (the
+            // hub may first start on an earlier run's ports in a reused state directory,
+            // then move to these: each is awaited).
             for (int port : new int[] {in, out, console}) {
-                try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
-                    assertTrue(socket.isConnected());
-                }
+                awaitListening(all, port);
             }
+            assertTrue(all.process().isAlive(), all.stderr());
             // Its state directory, as it names it: "netdumplings: state in run/all/N/, ...".
             var named = java.util.regex.Pattern.compile("state in (\\S+)/,").matcher(all.stderr());
             assertTrue(named.find(), all.stderr());
