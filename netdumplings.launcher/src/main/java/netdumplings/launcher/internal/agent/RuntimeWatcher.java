@@ -46,6 +46,7 @@ final class RuntimeWatcher implements Runnable {
     private boolean kitchenSeenRunning;
     private long kitchenSeenNanos;
     private int progressLength;
+    private int hubFailures;
 
     RuntimeWatcher(BundleContext context, LaunchPlan plan) throws InvalidSyntaxException {
         this.plan = plan;
@@ -88,8 +89,14 @@ final class RuntimeWatcher implements Runnable {
                     if (info != null && info.running()) {
                         hubWatched = false; // it started: later refusals leave it running
                     } else if (hub != null && hub.failure().isPresent()) {
-                        end(1, hub.failure().get());
-                        return;
+                        // Seen three times in a row: a configuration the launcher applies a
+                        // moment later (over one an earlier run left) may still succeed.
+                        if (++hubFailures >= 3) {
+                            end(1, hub.failure().get());
+                            return;
+                        }
+                    } else {
+                        hubFailures = 0;
                     }
                 }
                 if (plan.kitchen() != null && watchKitchen()) {
