@@ -2,9 +2,7 @@ package netdumplings.kitchen.internal;
 
 import static java.util.Objects.requireNonNull;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,15 +13,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
-import org.pcap4j.core.BpfProgram.BpfCompileMode;
-import org.pcap4j.core.NotOpenException;
-import org.pcap4j.core.PcapHandle;
-import org.pcap4j.core.PcapHandle.TimestampPrecision;
-import org.pcap4j.core.PcapNativeException;
-import org.pcap4j.core.PcapNetworkInterface;
-import org.pcap4j.core.PcapNetworkInterface.PromiscuousMode;
-import org.pcap4j.core.Pcaps;
-import org.pcap4j.core.RawPacketListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +20,9 @@ import netdumplings.api.DumplingChef;
 import netdumplings.api.KitchenHello;
 import netdumplings.api.NetDumplingsException;
 import netdumplings.api.json.DumplingJson;
+import netdumplings.kitchen.internal.capture.CaptureException;
+import netdumplings.kitchen.internal.capture.CaptureSource;
+import netdumplings.kitchen.internal.capture.LiveCapture;
 
 /**
  * The kitchen engine, plain Java (usable without OSGi): captures packets live or from a
@@ -91,7 +83,9 @@ public final class Kitchen implements AutoCloseable {
     private boolean started;
     private boolean captureEnded;
     private volatile boolean stopping;
-    private volatile PcapHandle handle;
+    private volatile CaptureSource handle;
+    /** Kernel drops of the capture closed last (a live capture counts from its open). */
+    private volatile long closedKernelDrops;
     private Thread captureThread;
     private volatile String failure;
     private volatile long packetsCaptured;
@@ -166,7 +160,7 @@ public final class Kitchen implements AutoCloseable {
      */
     public void start() {
         Pcap4jSupport.ensureReady();
-        PcapHandle first = open();
+        CaptureSource first = open();
         synchronized (lock) {
             if (started || stopping) {
                 first.close();
@@ -322,6 +316,12 @@ public final class Kitchen implements AutoCloseable {
         return t != null && t.isAlive() && !stopping;
     }
 
+    /** @return packets the kernel dropped before the capture read them (live capture; 0 for a file) */
+    public long kernelDrops() {
+        CaptureSource h = handle;
+        return h == null ? closedKernelDrops : Math.max(closedKernelDrops, h.kernelDrops());
+    }
+
     /** @return packets captured so far (updated once per batch) */
     public long packetsCaptured() {
         return packetsCaptured;
@@ -346,13 +346,9 @@ public final class Kitchen implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
-        PcapHandle h = handle;
+        CaptureSource h = handle;
         if (h != null) {
-            try {
-                h.breakLoop();
-            } catch (NotOpenException e) {
-                // Already closed by the capture thread.
-            }
+            h.breakLoop(); // a no-op once the capture thread closed it
         }
         Thread t = captureThread;
         if (t != null && t != Thread.currentThread()) {
@@ -379,67 +375,29 @@ public final class Kitchen implements AutoCloseable {
 
     // Capture thread
 
-    private PcapHandle open() {
+    private CaptureSource open() {
         try {
-            PcapHandle h;
             if (pcapFile != null) {
-                if (!Files.isRegularFile(pcapFile)) {
-                    throw new CaptureOpenException("capture file " + pcapFile + " does not exist", false);
-                }
-                if (!Files.isReadable(pcapFile)) {
-                    throw new CaptureOpenException("capture file " + pcapFile + " is not readable", false);
-                }
-                try {
-                    h = Pcaps.openOffline(pcapFile.toString(), TimestampPrecision.NANO);
-                } catch (PcapNativeException e) {
-                    throw new CaptureOpenException("cannot read capture file " + pcapFile + ": "
-                            + oneLine(e.getMessage()), false);
-                }
-            } else {
-                PcapNetworkInterface nif = Pcaps.getDevByName(liveInterface);
-                if (nif == null) {
-                    throw new CaptureOpenException("no network interface named " + liveInterface, false);
-                }
-                try {
-                    h = nif.openLive(snaplen, promiscuous ? PromiscuousMode.PROMISCUOUS
-                            : PromiscuousMode.NONPROMISCUOUS, LIVE_READ_TIMEOUT_MILLIS);
-                } catch (PcapNativeException e) {
-                    String message = oneLine(e.getMessage());
-                    boolean permission = message.toLowerCase().contains("permi");
-                    throw new CaptureOpenException("cannot capture on interface " + liveInterface + ": "
-                            + message, permission);
-                }
+                return CaptureSource.openFile(pcapFile, filter);
             }
-            if (!filter.isEmpty()) {
-                try {
-                    h.setFilter(filter, BpfCompileMode.OPTIMIZE);
-                } catch (PcapNativeException | NotOpenException e) {
-                    h.close();
-                    throw new CaptureOpenException("bad filter \"" + filter + "\": "
-                            + oneLine(e.getMessage()), false);
-                }
-            }
-            return h;
-        } catch (PcapNativeException e) {
-            throw new CaptureOpenException("cannot open capture: " + oneLine(e.getMessage()), false);
+            return CaptureSource.openLive(new LiveCapture.Settings(liveInterface, filter, snaplen, promiscuous, true,
+                    LiveCapture.Settings.DEFAULT_BUFFER_BYTES, LIVE_READ_TIMEOUT_MILLIS));
+        } catch (CaptureException e) {
+            throw new CaptureOpenException(e.getMessage(), e.permissionDenied());
         }
     }
 
-    private static String oneLine(String message) {
-        return message == null ? "unknown error" : message.replaceAll("\\s+", " ").trim();
-    }
-
-    private void capture(PcapHandle first) {
+    private void capture(CaptureSource first) {
         Capture capture = new Capture();
         try {
             if (pcapFile == null) {
                 capture.live(first);
             } else {
-                PcapHandle h = first;
+                CaptureSource h = first;
                 for (int pass = 1; !stopping; pass++) {
                     capture.replay(h);
-                    h.close();
                     handle = null;
+                    h.close();
                     if (stopping || (loop > 0 && pass >= loop)) {
                         break;
                     }
@@ -450,21 +408,17 @@ public final class Kitchen implements AutoCloseable {
             if (!stopping) {
                 fail(e.getMessage());
             }
-        } catch (PcapNativeException | NotOpenException e) {
-            if (!stopping) {
-                fail((pcapFile != null ? "error reading capture file " + pcapFile
-                        : "error capturing on interface " + liveInterface) + ": " + oneLine(e.getMessage()));
-            }
         } catch (RuntimeException e) {
             if (!stopping) {
                 LOG.error("kitchen {}: capture failed", name, e);
                 fail(String.valueOf(e));
             }
         } finally {
-            PcapHandle h = handle;
+            CaptureSource h = handle;
             if (h != null) {
-                h.close();
                 handle = null;
+                closedKernelDrops = h.kernelDrops();
+                h.close();
             }
             capture.flush();
             ChefWorker[] toSignal;
@@ -487,58 +441,49 @@ public final class Kitchen implements AutoCloseable {
     }
 
     /** The capture thread's state: the batch being filled and replay pacing. */
-    private final class Capture implements RawPacketListener {
+    private final class Capture implements CaptureSource.Receiver {
         private CapturedPacket[] batch = new CapturedPacket[batchSize];
         private int size;
         private long batchStart;
         private long captured;
-        private PcapHandle current;
-        private int dlt;
+        private CaptureSource current;
         private boolean live;
         private long previousPacketNanos;
         private long replayOffsetNanos;
         private long replayStart;
         private final BooleanSupplier closing = () -> stopping;
 
-        void replay(PcapHandle h) throws PcapNativeException, NotOpenException {
+        void replay(CaptureSource h) {
             begin(h, false);
             try {
-                h.loop(-1, this);
-            } catch (InterruptedException e) {
-                // breakLoop() from close(): stop.
+                while (!stopping && h.read(this)) {
+                    // A file is read to its end (or breakLoop() from close()) in one read.
+                }
+            } finally {
+                flush(); // every whole packet before a read error reaches the chefs
+            }
+        }
+
+        void live(CaptureSource h) {
+            begin(h, true);
+            // read() returns after each read timeout or a bounded number of packets, so an
+            // idle capture still hands on its partial batch.
+            while (!stopping && h.read(this)) {
+                flush();
             }
             flush();
         }
 
-        void live(PcapHandle h) throws PcapNativeException, NotOpenException {
-            begin(h, true);
-            while (!stopping) {
-                try {
-                    // dispatch() returns after each buffer or read timeout, so an idle
-                    // capture still hands on its partial batch.
-                    h.dispatch(-1, this);
-                } catch (InterruptedException e) {
-                    break;
-                }
-                flush();
-            }
-        }
-
-        private void begin(PcapHandle h, boolean isLive) {
+        private void begin(CaptureSource h, boolean isLive) {
             current = h;
             handle = h;
             live = isLive;
-            dlt = h.getDlt().value();
             previousPacketNanos = Long.MIN_VALUE;
         }
 
         @Override
-        public void gotPacket(byte[] data) {
-            Timestamp ts = current.getTimestamp();
-            Integer original = current.getOriginalLength();
-            long millis = ts.getTime();
-            CapturedPacket packet = new CapturedPacket(Math.floorDiv(millis, 1000), ts.getNanos(),
-                    original == null ? data.length : original, data, dlt);
+        public void packet(long epochSecond, int nanos, int originalLength, byte[] data, int dlt) {
+            CapturedPacket packet = new CapturedPacket(epochSecond, nanos, originalLength, data, dlt);
             captured++;
             if (!live && speed > 0) {
                 pace(packet);
@@ -551,11 +496,7 @@ public final class Kitchen implements AutoCloseable {
                 handOn();
             }
             if (stopping) {
-                try {
-                    current.breakLoop();
-                } catch (NotOpenException e) {
-                    // Closing anyway.
-                }
+                current.breakLoop();
             }
         }
 

@@ -105,18 +105,16 @@ class BadPacketsTest {
     }
 
     @Test
-    void captureLibpcapRefusesIsReportedClearlyAndChefsStillEnd() throws Exception {
-        // capinfos reads 2 packets, but libpcap (and so tcpdump -r) refuses the file:
-        // "pcapng block size ... is too large" / snapshot length; the kitchen says so in one line.
+    void captureLibpcapRefusesIsReadWhole() throws Exception {
+        // capinfos reads 2 packets; libpcap 1.10 (and so tcpdump -r) refuses the file, its
+        // interfaces differing in snapshot length; the kitchen reads it as tshark does.
         ThrowingChef throwing = new ThrowingChef();
         try (Kitchen kitchen = replay(SampleCaptures.path("malformed/ipv4-malformed.pcapng"), throwing)) {
             kitchen.start();
             assertTrue(kitchen.awaitCaptureEnd(WAIT), "the kitchen ends, it does not hang");
-            String failure = kitchen.failure().orElseThrow();
-            assertTrue(failure.startsWith("error reading capture file "), failure);
-            assertTrue(failure.contains("ipv4-malformed.pcapng"), failure);
-            assertEquals(0, kitchen.packetsCaptured());
-            assertEquals(0, stats(kitchen, "ThrowingChef").errors());
+            assertFalse(kitchen.failure().isPresent(), () -> kitchen.failure().get());
+            assertEquals(2, kitchen.packetsCaptured());
+            assertEquals(2, stats(kitchen, "ThrowingChef").errors());
         }
     }
 

@@ -71,15 +71,39 @@ class KitchenTest {
     }
 
     @Test
-    void unreadableCaptureIsAClearFailure() throws Exception {
-        // libpcap itself refuses this file (tcpdump -r fails the same way) before any packet.
+    void pcapngWhoseInterfacesDifferInSnapshotLengthIsRead() throws Exception {
+        // libpcap 1.10 (tcpdump -r) refuses this file ("snapshot length" of its second
+        // interface); capinfos and tshark -r read 2 packets on 2 interfaces, Ethernet both.
         RecordingChef chef = new RecordingChef("rec");
         try (Kitchen kitchen = file("malformed/ipv4-malformed.pcapng").chef(chef).build()) {
             kitchen.start();
             assertTrue(kitchen.awaitCaptureEnd(WAIT));
+            assertFalse(kitchen.failure().isPresent(), () -> kitchen.failure().get());
+            assertEquals(2, kitchen.packetsCaptured());
+            assertEquals(2, chef.packets.size());
+            // tshark -r ... -T fields -e frame.time_epoch -e frame.len
+            assertEquals(java.time.Instant.parse("2012-10-21T06:56:31.754299Z"), chef.packets.get(0).timestamp());
+            assertEquals(217, chef.packets.get(0).originalLength());
+            assertEquals(java.time.Instant.parse("2019-10-24T11:18:16.647494Z"), chef.packets.get(1).timestamp());
+            assertEquals(66, chef.packets.get(1).originalLength());
+        }
+    }
+
+    @Test
+    void truncatedCaptureGivesEveryWholePacketThenAOneLineFailure(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        byte[] dns = java.nio.file.Files.readAllBytes(SampleCaptures.path("dns.pcap"));
+        Path cut = java.nio.file.Files.write(dir.resolve("cut.pcap"), java.util.Arrays.copyOf(dns, dns.length - 30));
+        RecordingChef chef = new RecordingChef("rec");
+        try (Kitchen kitchen = Kitchen.builder().pcapFile(cut).speed(0).filter("").pokeInterval(LONG_POKE).chef(chef)
+                .build()) {
+            kitchen.start();
+            assertTrue(kitchen.awaitCaptureEnd(WAIT));
             String failure = kitchen.failure().orElseThrow();
-            assertTrue(failure.startsWith("error reading capture file "), failure);
-            assertTrue(failure.contains("snapshot length"), failure);
+            assertTrue(failure.startsWith("error reading capture file " + cut + ": truncated packet at byte "), failure);
+            // tshark -r on the cut file: 463 of dns.pcap's 464 packets, then "cut short".
+            assertEquals(463, kitchen.packetsCaptured());
+            assertEquals(463, chef.packets.size());
             assertEquals(2, chef.intervals.get(), "the chefs still get their final interval");
         }
     }
