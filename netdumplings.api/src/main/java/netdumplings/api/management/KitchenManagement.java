@@ -1,5 +1,7 @@
 package netdumplings.api.management;
 
+import java.util.OptionalDouble;
+
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -18,6 +20,16 @@ public interface KitchenManagement {
 
     /** @return a snapshot of the kitchen and its chefs; never null */
     KitchenInfo info();
+
+    /**
+     * @return how much of its capture file a replaying kitchen has read in its current
+     *         pass, from 0 to 1 (for a progress line); empty for a live capture or when
+     *         nothing is being read
+     * @since 1.1
+     */
+    default OptionalDouble replayProgress() {
+        return OptionalDouble.empty();
+    }
 
     /**
      * Stops feeding packets to a chef of this kitchen; the capture and the other chefs go

@@ -322,6 +322,16 @@ public final class Kitchen implements AutoCloseable {
         return h == null ? closedKernelDrops : Math.max(closedKernelDrops, h.kernelDrops());
     }
 
+    /**
+     * @return how much of the capture file the current pass has read, from 0 to 1; empty
+     *         for a live capture, or when no file is open
+     */
+    public java.util.OptionalDouble replayProgress() {
+        CaptureSource h = handle;
+        double progress = h == null ? Double.NaN : h.progress();
+        return Double.isNaN(progress) ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(progress);
+    }
+
     /** @return packets captured so far (updated once per batch) */
     public long packetsCaptured() {
         return packetsCaptured;

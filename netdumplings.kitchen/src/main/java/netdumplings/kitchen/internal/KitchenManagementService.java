@@ -96,6 +96,12 @@ final class KitchenManagementService implements KitchenManagement {
     }
 
     @Override
+    public java.util.OptionalDouble replayProgress() {
+        Kitchen k = owner.kitchen();
+        return k == null ? java.util.OptionalDouble.empty() : k.replayProgress();
+    }
+
+    @Override
     public KitchenInfo info() {
         KitchenConfiguration c = owner.config();
         Kitchen k = owner.kitchen();

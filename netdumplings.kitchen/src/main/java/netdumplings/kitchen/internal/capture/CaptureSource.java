@@ -40,6 +40,14 @@ public interface CaptureSource extends AutoCloseable {
     /** @return packets the kernel dropped (live: {@code pcap_stats}; 0 for a file) */
     long kernelDrops();
 
+    /**
+     * @return how much of a file is read, from 0 to 1, as seen from any thread (a moment
+     *         late at most); NaN for a live capture
+     */
+    default double progress() {
+        return Double.NaN;
+    }
+
     /** Releases the source; idempotent, safe while another thread calls {@link #breakLoop()}. */
     @Override
     void close();

@@ -128,8 +128,10 @@ final class RuntimeWatcher implements Runnable {
         if (info.running()) {
             kitchenSeenRunning = true;
             if (plan.replayEnds() && plan.terminal()) {
-                String line = String.format(Locale.ROOT, "\r%s: %,d packets, %,.0f packets/s", info.name(),
-                        info.packetsCaptured(), info.packetsPerSecond());
+                java.util.OptionalDouble progress = kitchen.replayProgress();
+                String line = String.format(Locale.ROOT, "\r%s: %,d packets, %,.0f packets/s%s", info.name(),
+                        info.packetsCaptured(), info.packetsPerSecond(), progress.isPresent()
+                                ? String.format(Locale.ROOT, ", %.0f%% of the file", 100 * progress.getAsDouble()) : "");
                 System.err.print(line + " ".repeat(Math.max(0, progressLength - line.length())));
                 System.err.flush();
                 progressLength = line.length();
