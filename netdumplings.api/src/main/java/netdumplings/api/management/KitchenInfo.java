@@ -22,10 +22,21 @@ import java.util.List;
  * @param dumplingsSent    dumplings sent to the hub
  * @param dumplingsDropped dumplings dropped because the buffer to the hub was full
  * @param chefs            its chefs, in the order they were added
+ * @param kernelDrops      packets the kernel dropped before the capture read them
+ *                         ({@code pcap_stats}: the capture could not keep up); 0 for a file
+ * @since 1.1
  */
 public record KitchenInfo(String name, String source, boolean live, String filter, String hub,
         boolean running, String failure, long packetsCaptured, double packetsPerSecond,
-        long packetsDropped, long dumplingsSent, long dumplingsDropped, List<ChefInfo> chefs) {
+        long packetsDropped, long dumplingsSent, long dumplingsDropped, List<ChefInfo> chefs, long kernelDrops) {
+
+    /** The snapshot without kernel drops (0), as before 1.1. */
+    public KitchenInfo(String name, String source, boolean live, String filter, String hub,
+            boolean running, String failure, long packetsCaptured, double packetsPerSecond,
+            long packetsDropped, long dumplingsSent, long dumplingsDropped, List<ChefInfo> chefs) {
+        this(name, source, live, filter, hub, running, failure, packetsCaptured, packetsPerSecond, packetsDropped,
+                dumplingsSent, dumplingsDropped, chefs, 0);
+    }
 
     /** @throws NullPointerException if name, source, filter, hub or chefs is null */
     public KitchenInfo {

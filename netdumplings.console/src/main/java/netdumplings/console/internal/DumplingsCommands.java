@@ -35,12 +35,12 @@ public class DumplingsCommands {
 
     /** @return one line per kitchen: name, source, filter, figures */
     public String kitchens() {
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-20s %-30s %-24s %8s %12s %10s %8s%n",
-                "KITCHEN", "SOURCE", "FILTER", "RUNNING", "CAPTURED", "PACKETS/S", "DROPS"));
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-20s %-30s %-24s %8s %12s %10s %8s %12s%n",
+                "KITCHEN", "SOURCE", "FILTER", "RUNNING", "CAPTURED", "PACKETS/S", "DROPS", "KERNEL DROPS"));
         for (KitchenInfo k : registry.kitchens()) {
-            out.append(String.format(Locale.ROOT, "%-20s %-30s %-24s %8s %12d %10.1f %8d%n", k.name(),
+            out.append(String.format(Locale.ROOT, "%-20s %-30s %-24s %8s %12d %10.1f %8d %12d%n", k.name(),
                     (k.live() ? "interface " : "file ") + k.source(), '"' + k.filter() + '"', k.running(),
-                    k.packetsCaptured(), k.packetsPerSecond(), k.packetsDropped()));
+                    k.packetsCaptured(), k.packetsPerSecond(), k.packetsDropped(), k.kernelDrops()));
             if (k.failure() != null) {
                 out.append("  failure: ").append(k.failure()).append(System.lineSeparator());
             }

@@ -146,7 +146,7 @@ public class DumplingsWebConsolePlugin extends HttpServlet {
                   <h2>Kitchens</h2>
                   <table id="nd-kitchens" class="tablelayout nicetable"><thead><tr>
                     <th>Kitchen</th><th>Source</th><th>Filter</th><th>Hub</th><th>Running</th>
-                    <th>Packets captured</th><th>Packets/s</th><th>Drops</th><th>Dumplings sent</th>
+                    <th>Packets captured</th><th>Packets/s</th><th>Drops</th><th>Kernel drops</th><th>Dumplings sent</th>
                   </tr></thead><tbody></tbody></table>
                   <h2>Chefs</h2>
                   <table id="nd-chefs" class="tablelayout nicetable"><thead><tr>

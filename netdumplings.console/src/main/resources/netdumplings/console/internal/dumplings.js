@@ -47,6 +47,7 @@
       cell(tr, k.packetsCaptured);
       cell(tr, k.packetsPerSecond.toFixed(1));
       cell(tr, k.packetsDropped);
+      cell(tr, k.kernelDrops);
       cell(tr, k.dumplingsSent);
     });
     var chefs = [];

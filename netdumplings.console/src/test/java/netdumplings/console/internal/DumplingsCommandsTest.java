@@ -36,7 +36,7 @@ class DumplingsCommandsTest {
         public KitchenInfo info() {
             return new KitchenInfo(name, "dns.pcap", false, "udp", "localhost:11347", false, null, 464, 0, 3, 430,
                     0, List.of(new ChefInfo("PacketCountChef", "chefs.examples.PacketCountChef", "chefs.examples",
-                            "0.1.0", enabled, 464, 2, 0, 0, 3, 1.5)));
+                            "0.1.0", enabled, 464, 2, 0, 0, 3, 1.5)), 17);
         }
 
         @Override
@@ -67,7 +67,9 @@ class DumplingsCommandsTest {
                 && l.contains("chefs.examples 0.1.0") && l.contains(" 464 ") && l.endsWith("1.50")), chefs);
         String kitchens = commands.kitchens();
         assertTrue(kitchens.lines().anyMatch(l -> l.startsWith("k1") && l.contains("file dns.pcap")
-                && l.contains("\"udp\"") && l.contains(" 464 ")), kitchens);
+                && l.contains("\"udp\"") && l.contains(" 464 ") && l.endsWith(" 17")), kitchens);
+        assertTrue(kitchens.startsWith("KITCHEN") && kitchens.lines().findFirst().orElseThrow().endsWith("KERNEL DROPS"),
+                kitchens);
     }
 
     @Test

@@ -130,7 +130,7 @@ final class KitchenManagementService implements KitchenManagement {
         long overflowed = k.hubSender().map(HubSender::overflowed).orElse(0L);
         return new KitchenInfo(c.kitchen__name(), source, !file, c.filter(), c.hub(), capturing,
                 k.failure().orElse(owner.failure()), captured, rate(k, captured, capturing), dropped, sent, overflowed,
-                chefs);
+                chefs, k.kernelDrops());
     }
 
     private synchronized double rate(Kitchen k, long captured, boolean capturing) {
