@@ -24,7 +24,7 @@ import netdumplings.testing.PcapFiles;
  */
 public final class Bench {
 
-    static final List<String> SECTIONS = List.of("kitchen", "hub", "e2e", "startup", "nats");
+    static final List<String> SECTIONS = List.of("kitchen", "hub", "e2e", "startup", "nats", "live");
 
     private Bench() {
     }
@@ -67,13 +67,15 @@ public final class Bench {
     }
 
     static final String USAGE = """
-            Usage: nd-bench [--quick] [--section kitchen|hub|e2e|startup|nats]... [--runtimes DIR] | --jmh [JMH ARGS] | --help
+            Usage: nd-bench [--quick] [--section kitchen|hub|e2e|startup|nats|live]... [--runtimes DIR] | --jmh [JMH ARGS] | --help
 
               Measures netdumplings on this machine and prints the figures with the targets:
               1. kitchen throughput (many-protocols.pcap x100 through the three example chefs,
                  next to pcap4j's bare loop and tcpdump), 2. hub fan-out to 10, 100, 1000 eaters,
-              3. end to end (file -> kitchen -> hub -> eater), 4. start-up of the runtimes.
-              Loopback only. Every section is bounded in time.
+              3. end to end (file -> kitchen -> hub -> eater), 4. start-up of the runtimes,
+              5. federation through NATS, 6. live capture (tcpreplay at rising rates onto a veth
+              pair in a network namespace: the kitchen's and tcpdump's kernel drops; needs root).
+              Loopback and that veth pair only. Every section is bounded in time.
 
             Options:
               --quick            small sizes: a smoke run of a few seconds per section
@@ -182,6 +184,10 @@ public final class Bench {
                     case "nats" -> {
                         report.section("5. Federation: load kitchen -> hub A -> NATS JetStream -> hub B -> 10 eaters; fail-over");
                         FederationBenchmark.run(report, work, quick ? 50_000 : 1_000_000, quick ? 500 : 3_000);
+                    }
+                    case "live" -> {
+                        report.section("6. Live capture: tcpreplay at rising rates -> veth -> kitchen (3 chefs) / tcpdump");
+                        LiveBenchmark.run(report, sample, work, quick);
                     }
                     default -> throw new IllegalStateException(section);
                 }

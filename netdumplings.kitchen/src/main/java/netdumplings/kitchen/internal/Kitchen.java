@@ -390,7 +390,11 @@ public final class Kitchen implements AutoCloseable {
             if (pcapFile != null) {
                 return CaptureSource.openFile(pcapFile, filter);
             }
-            return CaptureSource.openLive(new LiveCapture.Settings(liveInterface, filter, snaplen, promiscuous, true,
+            // Not immediate mode: on Linux it makes libpcap fall back from TPACKET_V3 to V2,
+            // whose ring has one snaplen-sized slot per packet (32 MiB = ~500 packets of
+            // 65535 bytes), and the kernel dropped packets at 10,000/s (bin/nd-bench live).
+            // With V3 packets are packed and the read timeout bounds their wait.
+            return CaptureSource.openLive(new LiveCapture.Settings(liveInterface, filter, snaplen, promiscuous, false,
                     LiveCapture.Settings.DEFAULT_BUFFER_BYTES, LIVE_READ_TIMEOUT_MILLIS));
         } catch (CaptureException e) {
             throw new CaptureOpenException(e.getMessage(), e.permissionDenied());
