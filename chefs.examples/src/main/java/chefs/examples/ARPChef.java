@@ -1,17 +1,13 @@
 package chefs.examples;
 
-import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ServiceScope;
-import org.pcap4j.packet.ArpPacket;
-import org.pcap4j.packet.namednumber.ArpOperation;
-import org.pcap4j.util.MacAddress;
 
+import netdumplings.api.Arp;
 import netdumplings.api.DumplingChef;
 import netdumplings.api.SniffedPacket;
 
@@ -33,42 +29,25 @@ public class ARPChef implements DumplingChef {
 
     @Override
     public Object packetHandler(SniffedPacket packet) {
-        if (!packet.layers().contains("ARP")) {
-            return null;
-        }
-        ArpPacket arp = packet.packet() == null ? null : packet.packet().get(ArpPacket.class);
+        Arp arp = packet.arp();
         if (arp == null) {
             return null;
         }
-        ArpPacket.ArpHeader header = arp.getHeader();
-        boolean request = ArpOperation.REQUEST.equals(header.getOperation());
-        String srcHw = mac(header.getSrcHardwareAddr());
-        String srcIp = ip(header.getSrcProtocolAddr());
+        String srcHw = arp.senderMacText();
+        String srcIp = arp.senderIpText();
         String notes = null;
-        if (!request) {
+        if (!arp.isRequest()) {
             String known = ipByMac.put(srcHw, srcIp);
-            if (known == null) {
-                notes = NEW_DEVICE;
-            } else if (!known.equals(srcIp)) {
-                notes = NEW_IP;
-            }
+            notes = known == null ? NEW_DEVICE : known.equals(srcIp) ? null : NEW_IP;
         }
         Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("operation", request ? "request" : "reply");
+        payload.put("operation", arp.isRequest() ? "request" : "reply");
         payload.put("src_hw", srcHw);
         payload.put("src_ip", srcIp);
-        payload.put("dst_hw", mac(header.getDstHardwareAddr()));
-        payload.put("dst_ip", ip(header.getDstProtocolAddr()));
+        payload.put("dst_hw", arp.targetMacText());
+        payload.put("dst_ip", arp.targetIpText());
         payload.put("time", packet.time());
         payload.put("notes", notes);
         return payload;
-    }
-
-    private static String mac(MacAddress address) {
-        return address == null ? null : address.toString().toLowerCase(Locale.ROOT);
-    }
-
-    private static String ip(InetAddress address) {
-        return address == null ? null : address.getHostAddress();
     }
 }

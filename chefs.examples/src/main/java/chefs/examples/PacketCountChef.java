@@ -1,8 +1,6 @@
 package chefs.examples;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import org.osgi.service.component.annotations.Component;
@@ -10,32 +8,30 @@ import org.osgi.service.component.annotations.ServiceScope;
 
 import netdumplings.api.ChefContext;
 import netdumplings.api.DumplingChef;
+import netdumplings.api.Protocol;
 import netdumplings.api.SniffedPacket;
 
 /**
- * Counts every protocol layer seen (each entry of {@link SniffedPacket#layers()}), and
- * sends the counts as interval dumplings: {@code {"packet_counts": {"Ethernet": 198,
- * "IP": 196, ...}}}, layers in the order first seen. Makes no packet dumplings.
+ * Counts every protocol layer seen (each of {@link SniffedPacket#layer(int)}, stacked
+ * VLAN tags twice), and sends the counts as interval dumplings: {@code {"packet_counts":
+ * {"Ethernet": 198, "IP": 196, ...}}}, layers in the order first seen, as the original's.
+ * Makes no packet dumplings. Counting is an array increment per layer.
  */
 @Component(service = DumplingChef.class, scope = ServiceScope.PROTOTYPE)
 public class PacketCountChef implements DumplingChef {
 
-    /** Counts by layer name; a long[1] so counting allocates nothing. */
-    private final Map<String, long[]> counts = new HashMap<>();
-    /** The layer names in the order first seen, as the original's dict. */
-    private final Map<String, long[]> ordered = new LinkedHashMap<>();
+    private final long[] counts = new long[Protocol.count()];
+    /** Protocol ordinals in the order first seen; the first {@code seen} are valid. */
+    private final int[] order = new int[Protocol.count()];
+    private int seen;
 
     @Override
     public Object packetHandler(SniffedPacket packet) {
-        List<String> layers = packet.layers();
-        for (int i = 0, n = layers.size(); i < n; i++) {
-            long[] count = counts.get(layers.get(i));
-            if (count == null) {
-                count = new long[1];
-                counts.put(layers.get(i), count);
-                ordered.put(layers.get(i), count);
+        for (int i = 0, n = packet.layerCount(); i < n; i++) {
+            int protocol = packet.layer(i).ordinal();
+            if (counts[protocol]++ == 0) {
+                order[seen++] = protocol;
             }
-            count[0]++;
         }
         return null;
     }
@@ -43,7 +39,9 @@ public class PacketCountChef implements DumplingChef {
     @Override
     public Object intervalHandler(ChefContext context) {
         Map<String, Long> snapshot = new LinkedHashMap<>();
-        ordered.forEach((layer, count) -> snapshot.put(layer, count[0]));
+        for (int i = 0; i < seen; i++) {
+            snapshot.put(Protocol.ofOrdinal(order[i]).layerName(), counts[order[i]]);
+        }
         return Map.of("packet_counts", snapshot);
     }
 }

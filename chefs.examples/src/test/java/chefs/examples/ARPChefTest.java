@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import netdumplings.api.Dumpling;
 import netdumplings.api.DumplingDriver;
+import netdumplings.api.SniffedPacket;
 
 class ARPChefTest {
 
@@ -60,14 +61,14 @@ class ARPChefTest {
     }
 
     /** An Ethernet frame holding an ARP reply from {@code mac} for {@code ip} (last octet). */
-    private static netdumplings.kitchen.internal.CapturedPacket reply(int macLast, int ipLast) {
+    private static SniffedPacket reply(int macLast, int ipLast) {
         byte[] f = new byte[42];
         f[12] = 0x08;
         f[13] = 0x06; // ARP
         byte[] arp = {0, 1, 8, 0, 6, 4, 0, 2, 0x30, 0x46, (byte) 0x9a, 0x23, (byte) 0xfb, (byte) macLast,
             10, 0, 0, (byte) ipLast, 0x6c, (byte) 0xf0, 0x49, (byte) 0xb2, (byte) 0xde, 0x6e, 10, 0, 0, 1};
         System.arraycopy(arp, 0, f, 14, arp.length);
-        return new netdumplings.kitchen.internal.CapturedPacket(1411297031L, 826869000, f.length, f, 1);
+        return new netdumplings.kitchen.internal.packet.CapturedPacket(1411297031L, 826869000, f.length, f, 1);
     }
 
     @Test

@@ -6,8 +6,16 @@ import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * A packet as a kitchen hands it to every chef: when it was captured, its bytes, a cheap
- * view of its protocol layers, and pcap4j's full dissection on demand.
+ * A packet as a kitchen hands it to every chef: when it was captured, its bytes, typed
+ * views of its headers laid over those bytes, its layer names, and pcap4j's full
+ * dissection on demand.
+ * <p>
+ * The views ({@link #has(Protocol)}, {@link #ip()}, {@link #tcp()}, {@link #udp()},
+ * {@link #icmp()}, {@link #arp()}, {@link #dns()}, {@link #payloadOffset()}) come from one
+ * dissection per packet, shared by every chef: presence is a bit test, ports and IPv4
+ * addresses are ints, and nothing is allocated except where a method says it returns text.
+ * A malformed or truncated header ends the dissection there; no view reads past the
+ * captured bytes, and none throws.
  * <p>
  * One instance is shared by every chef of a kitchen, possibly from several threads:
  * implementations are thread-safe, and nobody may modify {@link #rawData()}.
@@ -37,16 +45,124 @@ public interface SniffedPacket {
     int dataLinkType();
 
     /**
-     * A cheap dissection of the common headers, outermost first, made without pcap4j's
-     * packet factory. The names are those of the original's (scapy's) layers:
-     * {@code Ethernet}, {@code cooked linux}, {@code Loopback}, {@code 802.1Q},
-     * {@code ARP}, {@code IP}, {@code IPv6}, {@code ICMP}, {@code ICMPv6}, {@code TCP},
-     * {@code UDP} and {@code DNS} (UDP or TCP port 53). Dissection stops at the first
-     * header it does not know or that is truncated.
+     * The layer names, outermost first, as the original (scapy) names them: those of
+     * {@link Protocol#layerName()}, including {@code Raw} (payload no dissector claimed)
+     * and {@code Padding} (bytes after a datagram's end, such as an Ethernet trailer).
+     * Application layers scapy names (BOOTP, RIP, NTP, NBNS, DHCPv6...) are not named, but
+     * their payload is not {@code Raw} either, as in the original.
      *
      * @return the layers found, outermost first; never null
      */
     List<String> layers();
+
+    /**
+     * @return how many layers {@link #layers()} has, without making the list
+     * @since 1.1
+     */
+    default int layerCount() {
+        return layers().size();
+    }
+
+    /**
+     * @param index 0 for the outermost layer, up to {@link #layerCount()} - 1
+     * @return that layer's protocol, without making a list or a String
+     * @since 1.1
+     */
+    default Protocol layer(int index) {
+        throw new IndexOutOfBoundsException(index);
+    }
+
+    /**
+     * @return every protocol of the packet as bits ({@link Protocol#bit()})
+     * @since 1.1
+     */
+    default long protocols() {
+        return 0;
+    }
+
+    /**
+     * @param protocol a protocol
+     * @return whether the packet has it (a bit test)
+     * @since 1.1
+     */
+    default boolean has(Protocol protocol) {
+        return (protocols() & protocol.bit()) != 0;
+    }
+
+    /**
+     * @param protocol a protocol
+     * @return where its header starts in {@link #rawData()} (the first, for stacked VLAN
+     *         tags; the one carrying the transport, for IP in IP), or -1 when absent
+     * @since 1.1
+     */
+    default int offset(Protocol protocol) {
+        return -1;
+    }
+
+    /**
+     * @return the IPv4 or IPv6 header (of the datagram carrying the transport), or null
+     * @since 1.1
+     */
+    default Ip ip() {
+        return null;
+    }
+
+    /**
+     * @return the TCP header, or null
+     * @since 1.1
+     */
+    default Tcp tcp() {
+        return null;
+    }
+
+    /**
+     * @return the UDP header, or null
+     * @since 1.1
+     */
+    default Udp udp() {
+        return null;
+    }
+
+    /**
+     * @return the ICMP or ICMPv6 header, or null
+     * @since 1.1
+     */
+    default Icmp icmp() {
+        return null;
+    }
+
+    /**
+     * @return the ARP packet, or null
+     * @since 1.1
+     */
+    default Arp arp() {
+        return null;
+    }
+
+    /**
+     * @return the DNS (or LLMNR) message, or null
+     * @since 1.1
+     */
+    default Dns dns() {
+        return null;
+    }
+
+    /**
+     * @return where the transport payload (after the TCP, UDP or ICMP header) starts in
+     *         {@link #rawData()}, or -1 without a transport layer
+     * @since 1.1
+     */
+    default int payloadOffset() {
+        return -1;
+    }
+
+    /**
+     * @return the transport payload's length in the captured bytes (0 for none)
+     * @since 1.1
+     */
+    default int payloadLength() {
+        return 0;
+    }
 
     /**
      * pcap4j's full dissection, made on the first call and then kept.

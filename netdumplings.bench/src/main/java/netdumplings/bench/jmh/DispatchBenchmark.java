@@ -24,8 +24,8 @@ import chefs.examples.DNSLookupChef;
 import chefs.examples.PacketCountChef;
 import netdumplings.api.DumplingChef;
 import netdumplings.bench.Bench;
-import netdumplings.kitchen.internal.CapturedPacket;
-import netdumplings.kitchen.internal.PacketDissector;
+import netdumplings.kitchen.internal.packet.CapturedPacket;
+import netdumplings.kitchen.internal.packet.PacketDissector;
 import netdumplings.kitchen.internal.Pcap4jSupport;
 
 /**

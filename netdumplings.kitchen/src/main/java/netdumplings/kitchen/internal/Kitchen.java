@@ -1,5 +1,7 @@
 package netdumplings.kitchen.internal;
 
+import netdumplings.kitchen.internal.packet.CapturedPacket;
+
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;

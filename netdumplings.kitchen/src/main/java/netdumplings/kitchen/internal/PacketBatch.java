@@ -1,5 +1,7 @@
 package netdumplings.kitchen.internal;
 
+import netdumplings.kitchen.internal.packet.CapturedPacket;
+
 /**
  * Packets handed from the capture thread to every chef's queue in one offer, so the
  * hand-off costs one queue operation per batch, not per packet. Immutable once published;

@@ -1,5 +1,7 @@
 package netdumplings.kitchen.internal;
 
+import netdumplings.kitchen.internal.packet.CapturedPacket;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package netdumplings.kitchen.internal;
+package netdumplings.kitchen.internal.packet;
 
 import static java.util.Objects.requireNonNull;
 
@@ -10,17 +10,23 @@ import org.pcap4j.packet.UnknownPacket;
 import org.pcap4j.packet.factory.PacketFactories;
 import org.pcap4j.packet.namednumber.DataLinkType;
 
+import netdumplings.api.Arp;
+import netdumplings.api.Dns;
+import netdumplings.api.Icmp;
+import netdumplings.api.Ip;
+import netdumplings.api.Protocol;
 import netdumplings.api.SniffedPacket;
-import netdumplings.kitchen.internal.PacketDissector.Dissection;
+import netdumplings.api.Tcp;
+import netdumplings.api.Udp;
 
 /**
- * The kitchen's {@link SniffedPacket}: the captured bytes (shared, never copied) plus
- * capture metadata; the dissection and pcap4j's parse are made on first use, on a chef's
- * thread, and kept.
+ * The kitchen's {@link SniffedPacket}, the one implementation of the views: the captured
+ * bytes (shared, never copied) plus capture metadata; the {@link Dissection} and pcap4j's
+ * parse are made on first use, on a chef's thread, once for every chef.
  * <p>
- * Thread-safe: the lazy fields use the racy single-check idiom, which is safe because
- * the values are immutable (a record of final fields, and pcap4j's immutable packets);
- * two threads may at worst compute the same value twice.
+ * Thread-safe: the dissection is filled before it is published through a volatile field
+ * (two threads may at worst dissect twice, each publishing a complete result); pcap4j's
+ * packets are immutable, so the racy single-check idiom is enough for them.
  */
 public final class CapturedPacket implements SniffedPacket {
 
@@ -30,7 +36,7 @@ public final class CapturedPacket implements SniffedPacket {
     private final byte[] data;
     private final int dlt;
 
-    private Dissection dissection;
+    private volatile Dissection dissection;
     private Packet packet;
 
     /**
@@ -59,7 +65,7 @@ public final class CapturedPacket implements SniffedPacket {
     }
 
     /** @return capture time in nanoseconds since the epoch (replay pacing uses it) */
-    long epochNanos() {
+    public long epochNanos() {
         return epochSecond * 1_000_000_000L + nanos;
     }
 
@@ -78,7 +84,7 @@ public final class CapturedPacket implements SniffedPacket {
         return dlt;
     }
 
-    /** @return the cheap dissection behind {@link #layers()}, made once */
+    /** @return the dissection behind the views, made once */
     public Dissection dissection() {
         Dissection result = dissection;
         if (result == null) {
@@ -91,6 +97,71 @@ public final class CapturedPacket implements SniffedPacket {
     @Override
     public List<String> layers() {
         return dissection().layers();
+    }
+
+    @Override
+    public int layerCount() {
+        return dissection().layerCount();
+    }
+
+    @Override
+    public Protocol layer(int index) {
+        return dissection().layer(index);
+    }
+
+    @Override
+    public long protocols() {
+        return dissection().protocols();
+    }
+
+    @Override
+    public boolean has(Protocol protocol) {
+        return (dissection().protocols() & protocol.bit()) != 0;
+    }
+
+    @Override
+    public int offset(Protocol protocol) {
+        return dissection().offset(protocol);
+    }
+
+    @Override
+    public Ip ip() {
+        return dissection().ip();
+    }
+
+    @Override
+    public Tcp tcp() {
+        return dissection().tcp();
+    }
+
+    @Override
+    public Udp udp() {
+        return dissection().udp();
+    }
+
+    @Override
+    public Icmp icmp() {
+        return dissection().icmp();
+    }
+
+    @Override
+    public Arp arp() {
+        return dissection().arp();
+    }
+
+    @Override
+    public Dns dns() {
+        return dissection().dns();
+    }
+
+    @Override
+    public int payloadOffset() {
+        return dissection().transportPayloadOffset();
+    }
+
+    @Override
+    public int payloadLength() {
+        return dissection().transportPayloadLength();
     }
 
     @Override
@@ -121,65 +192,41 @@ public final class CapturedPacket implements SniffedPacket {
     public String summary() {
         Dissection d = dissection();
         StringBuilder s = new StringBuilder(80);
-        List<String> layers = d.layers();
-        if (layers.isEmpty()) {
+        int count = d.layerCount();
+        if (count == 0) {
             s.append("DLT ").append(dlt).append(' ');
         }
-        for (int i = 0; i < layers.size(); i++) {
+        for (int i = 0; i < count; i++) {
             if (i > 0) {
                 s.append(" / ");
             }
-            s.append(layers.get(i));
+            s.append(d.layer(i).layerName());
         }
-        if (d.ipVersion() != 0) {
-            boolean ports = "TCP".equals(d.transport()) || "UDP".equals(d.transport());
+        Ip ip = d.ip();
+        Arp arp = d.arp();
+        if (ip != null) {
+            boolean ports = d.tcp() != null || d.udp() != null;
+            boolean brackets = ports && ip.version() == 6;
             s.append(' ');
-            appendEndpoint(s, d, true, ports);
+            endpoint(s, ip.srcText(), brackets, ports ? d.srcPort() : -1);
             s.append(" > ");
-            appendEndpoint(s, d, false, ports);
-        } else if (layers.contains("ARP")) {
-            int at = d.networkOffset();
-            int hlen = data[at + 4] & 0xff;
-            int plen = data[at + 5] & 0xff;
-            if (plen == 4) {
-                s.append(' ');
-                appendIpv4(s, at + 8 + hlen);
-                s.append(" > ");
-                appendIpv4(s, at + 8 + 2 * hlen + plen);
-            }
+            endpoint(s, ip.dstText(), brackets, ports ? d.dstPort() : -1);
+        } else if (arp != null) {
+            s.append(' ').append(arp.senderIpText()).append(" > ").append(arp.targetIpText());
         }
         s.append(" (").append(originalLength).append(" bytes)");
         return s.toString();
     }
 
-    private void appendEndpoint(StringBuilder s, Dissection d, boolean source, boolean ports) {
-        int at = d.networkOffset();
-        if (d.ipVersion() == 4) {
-            appendIpv4(s, at + (source ? 12 : 16));
+    private static void endpoint(StringBuilder s, String address, boolean brackets, int port) {
+        if (brackets) {
+            s.append('[').append(address).append(']');
         } else {
-            if (ports) {
-                s.append('[');
-            }
-            int start = at + (source ? 8 : 24);
-            for (int i = 0; i < 16; i += 2) {
-                if (i > 0) {
-                    s.append(':');
-                }
-                s.append(Integer.toHexString((data[start + i] & 0xff) << 8 | data[start + i + 1] & 0xff));
-            }
-            if (ports) {
-                s.append(']');
-            }
+            s.append(address);
         }
-        if (ports) {
-            int p = d.transportOffset() + (source ? 0 : 2);
-            s.append(':').append((data[p] & 0xff) << 8 | data[p + 1] & 0xff);
+        if (port >= 0) {
+            s.append(':').append(port);
         }
-    }
-
-    private void appendIpv4(StringBuilder s, int at) {
-        s.append(data[at] & 0xff).append('.').append(data[at + 1] & 0xff).append('.')
-                .append(data[at + 2] & 0xff).append('.').append(data[at + 3] & 0xff);
     }
 
     @Override
