@@ -28,9 +28,9 @@ public class PacketCountChef implements DumplingChef {
     @Override
     public Object packetHandler(SniffedPacket packet) {
         for (int i = 0, n = packet.layerCount(); i < n; i++) {
-            int protocol = packet.layer(i).ordinal();
-            if (counts[protocol]++ == 0) {
-                order[seen++] = protocol;
+            Protocol layer = packet.layer(i); // null only from packets not made by a kitchen
+            if (layer != null && counts[layer.ordinal()]++ == 0) {
+                order[seen++] = layer.ordinal();
             }
         }
         return null;

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import netdumplings.api.Dumpling;
 import netdumplings.api.DumplingDriver;
 import netdumplings.api.SniffedPacket;
+import netdumplings.chefkit.TestPackets;
 
 class ARPChefTest {
 
@@ -60,15 +61,10 @@ class ARPChefTest {
         assertEquals(null, ((Map<?, ?>) again.get(0).payload()).get("notes"));
     }
 
-    /** An Ethernet frame holding an ARP reply from {@code mac} for {@code ip} (last octet). */
+    /** An Ethernet frame holding an ARP reply from {@code 30:46:9a:23:fb:<macLast>} for {@code 10.0.0.<ipLast>}. */
     private static SniffedPacket reply(int macLast, int ipLast) {
-        byte[] f = new byte[42];
-        f[12] = 0x08;
-        f[13] = 0x06; // ARP
-        byte[] arp = {0, 1, 8, 0, 6, 4, 0, 2, 0x30, 0x46, (byte) 0x9a, 0x23, (byte) 0xfb, (byte) macLast,
-            10, 0, 0, (byte) ipLast, 0x6c, (byte) 0xf0, 0x49, (byte) 0xb2, (byte) 0xde, 0x6e, 10, 0, 0, 1};
-        System.arraycopy(arp, 0, f, 14, arp.length);
-        return new netdumplings.kitchen.internal.packet.CapturedPacket(1411297031L, 826869000, f.length, f, 1);
+        return TestPackets.ethernet().arp(2, String.format("30:46:9a:23:fb:%02x", macLast), "10.0.0." + ipLast,
+                "6c:f0:49:b2:de:6e", "10.0.0.1").build();
     }
 
     @Test

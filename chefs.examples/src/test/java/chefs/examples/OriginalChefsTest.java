@@ -12,6 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import netdumplings.api.Dumpling;
 import netdumplings.api.DumplingDriver;
+import netdumplings.chefkit.ChefReplay;
 import netdumplings.testing.OriginalReference;
 
 /**
@@ -32,7 +33,7 @@ class OriginalChefsTest {
     @MethodSource("captures")
     void sameAsTheOriginal(String capture) throws Exception {
         OriginalReference reference = OriginalReference.of(capture);
-        ChefRun.Result run = ChefRun.replay(capture, new PacketCountChef(), new DNSLookupChef(), new ARPChef());
+        ChefReplay.Result run = ChefRun.replay(capture, new PacketCountChef(), new DNSLookupChef(), new ARPChef());
         if (reference.error() != null) {
             return; // the original could not read it; ours read it without a chef error
         }

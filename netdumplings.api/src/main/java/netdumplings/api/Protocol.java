@@ -95,6 +95,19 @@ public enum Protocol {
         return VALUES[ordinal];
     }
 
+    /**
+     * @param layerName a layer name, such as {@code IP}
+     * @return the protocol with that {@link #layerName()}, or null
+     */
+    public static Protocol ofLayerName(String layerName) {
+        for (Protocol p : VALUES) {
+            if (p.layerName.equals(layerName)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
     /** @return how many protocols there are: the length of an array indexed by ordinal */
     public static int count() {
         return VALUES.length;

@@ -65,11 +65,13 @@ public interface SniffedPacket {
 
     /**
      * @param index 0 for the outermost layer, up to {@link #layerCount()} - 1
-     * @return that layer's protocol, without making a list or a String
+     * @return that layer's protocol, without making a list or a String (the kitchen's
+     *         packets); by default looked up by name, null for a name no {@link Protocol} has
+     * @throws IndexOutOfBoundsException if there is no such layer
      * @since 1.1
      */
     default Protocol layer(int index) {
-        throw new IndexOutOfBoundsException(index);
+        return Protocol.ofLayerName(layers().get(index));
     }
 
     /**

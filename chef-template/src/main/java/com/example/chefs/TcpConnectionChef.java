@@ -1,8 +1,5 @@
 package com.example.chefs;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,17 +14,19 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import netdumplings.api.ChefContext;
 import netdumplings.api.DumplingChef;
+import netdumplings.api.Ip;
 import netdumplings.api.SniffedPacket;
+import netdumplings.api.Tcp;
 
 /**
  * An example chef: counts the TCP connections opened (SYN without ACK) per server
  * {@code address:port}. A packet dumpling for every connection opened; every poke
  * interval a dumpling with the total and the busiest servers.
  * <p>
- * It reads the packet's raw bytes itself, which is much cheaper than pcap4j's full
- * dissection ({@link SniffedPacket#packet()}), and uses {@link SniffedPacket#layers()} to
- * skip everything that is not TCP. A kitchen calls it from one thread at a time, so its
- * state needs no locking.
+ * It reads the kitchen's views of the headers ({@link SniffedPacket#tcp()},
+ * {@link SniffedPacket#ip()}): made once per packet for every chef, and much cheaper than
+ * pcap4j's full dissection ({@link SniffedPacket#packet()}). A kitchen calls it from one
+ * thread at a time, so its state needs no locking.
  * <p>
  * Configured through Config Admin, e.g. a file {@code deploy/com.example.chefs.tcpconnections.cfg}
  * with {@code top=5}; changes apply while it runs ({@link Modified}).
@@ -55,11 +54,6 @@ public class TcpConnectionChef implements DumplingChef {
         boolean per__connection() default true;
     }
 
-    private static final int DLT_EN10MB = 1;
-    private static final int DLT_RAW = 101;
-    private static final int DLT_RAW_OPENBSD = 12;
-    private static final int DLT_LINUX_SLL = 113;
-
     private final Map<String, Long> connectionsPerServer = new HashMap<>();
     private long connections;
     // Set by Config Admin's thread, read by the kitchen's: volatile.
@@ -80,49 +74,20 @@ public class TcpConnectionChef implements DumplingChef {
 
     @Override
     public Object packetHandler(SniffedPacket packet) {
-        if (!packet.layers().contains("TCP")) {
-            return null;
+        Tcp tcp = packet.tcp(); // null unless the packet has TCP: a bit test, nothing parsed
+        if (tcp == null || !tcp.isSyn()) {
+            return null;            // only SYN without ACK: a connection being opened
         }
-        byte[] b = packet.rawData();
-        int ip = ipOffset(b, packet.dataLinkType());
-        if (ip < 0 || ip >= b.length) {
-            return null;
-        }
-        int version = (b[ip] & 0xff) >> 4;
-        int tcp;
-        String client;
-        String server;
-        if (version == 4 && b.length >= ip + 20 && b[ip + 9] == 6) {
-            tcp = ip + (b[ip] & 0x0f) * 4;
-            client = address(b, ip + 12, 4);
-            server = address(b, ip + 16, 4);
-        } else if (version == 6 && b.length >= ip + 40 && b[ip + 6] == 6) {
-            tcp = ip + 40; // extension headers are rare before TCP; skipped here for brevity
-            client = address(b, ip + 8, 16);
-            server = address(b, ip + 24, 16);
-        } else {
-            return null;
-        }
-        if (b.length < tcp + 14) {
-            return null;
-        }
-        int flags = b[tcp + 13] & 0xff;
-        boolean syn = (flags & 0x02) != 0;
-        boolean ack = (flags & 0x10) != 0;
-        if (!syn || ack) {
-            return null;
-        }
-        int clientPort = ((b[tcp] & 0xff) << 8) | (b[tcp + 1] & 0xff);
-        int serverPort = ((b[tcp + 2] & 0xff) << 8) | (b[tcp + 3] & 0xff);
-        String serverKey = server + ":" + serverPort;
+        Ip ip = packet.ip();
+        String server = ip.dstText() + ":" + tcp.dstPort();
         connections++;
-        connectionsPerServer.merge(serverKey, 1L, Long::sum);
+        connectionsPerServer.merge(server, 1L, Long::sum);
         if (!perConnection) {
             return null;
         }
         Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("client", client + ":" + clientPort);
-        payload.put("server", serverKey);
+        payload.put("client", ip.srcText() + ":" + tcp.srcPort());
+        payload.put("server", server);
         return payload; // any JSON-able value: Map, List, String, Number, record...
     }
 
@@ -139,40 +104,5 @@ public class TcpConnectionChef implements DumplingChef {
         payload.put("servers", connectionsPerServer.size());
         payload.put("top_servers", busiest);
         return payload;
-    }
-
-    /** @return where the IP header starts, or -1 for a link type or EtherType not handled */
-    static int ipOffset(byte[] b, int dataLinkType) {
-        switch (dataLinkType) {
-        case DLT_RAW, DLT_RAW_OPENBSD:
-            return 0;
-        case DLT_LINUX_SLL:
-            return b.length >= 16 && isIp(u16(b, 14)) ? 16 : -1;
-        case DLT_EN10MB:
-            int offset = 12;
-            // Skip 802.1Q / 802.1ad VLAN tags.
-            while (b.length >= offset + 2 && (u16(b, offset) == 0x8100 || u16(b, offset) == 0x88a8)) {
-                offset += 4;
-            }
-            return b.length >= offset + 2 && isIp(u16(b, offset)) ? offset + 2 : -1;
-        default:
-            return -1;
-        }
-    }
-
-    private static boolean isIp(int etherType) {
-        return etherType == 0x0800 || etherType == 0x86dd;
-    }
-
-    private static int u16(byte[] b, int at) {
-        return ((b[at] & 0xff) << 8) | (b[at + 1] & 0xff);
-    }
-
-    private static String address(byte[] b, int at, int length) {
-        try {
-            return InetAddress.getByAddress(Arrays.copyOfRange(b, at, at + length)).getHostAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e); // cannot happen: the length is 4 or 16
-        }
     }
 }

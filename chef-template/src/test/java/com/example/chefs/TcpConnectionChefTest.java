@@ -4,47 +4,79 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.lang.annotation.Annotation;
-import java.time.Instant;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import netdumplings.api.SniffedPacket;
+import netdumplings.api.Tcp;
+import netdumplings.chefkit.ChefReplay;
+import netdumplings.chefkit.TestPackets;
 
-/** The chef's packet and interval handlers, on hand-made Ethernet / IPv4 / TCP packets. */
+/** The chef on packets built from layers, and on a real capture replayed by the test kit. */
 class TcpConnectionChefTest {
 
-    private static final int SYN = 0x02;
-    private static final int ACK = 0x10;
+    private static SniffedPacket tcp(String src, int srcPort, String dst, int dstPort, int flags) {
+        return TestPackets.ethernet().ipv4(src, dst).tcp(srcPort, dstPort, flags).build();
+    }
 
     @Test
     void aSynIsANewConnectionToItsServer() {
         TcpConnectionChef chef = new TcpConnectionChef();
-        Object payload = chef.packetHandler(tcp(new byte[] { 10, 0, 0, 1 }, 50000, new byte[] { 10, 0, 0, 2 }, 80, SYN));
+        Object payload = chef.packetHandler(tcp("10.0.0.1", 50000, "10.0.0.2", 80, Tcp.SYN));
         assertEquals(Map.of("client", "10.0.0.1:50000", "server", "10.0.0.2:80"), payload);
     }
 
     @Test
     void otherSegmentsAreNotConnections() {
         TcpConnectionChef chef = new TcpConnectionChef();
-        assertNull(chef.packetHandler(tcp(new byte[] { 10, 0, 0, 2 }, 80, new byte[] { 10, 0, 0, 1 }, 50000, SYN | ACK)));
-        assertNull(chef.packetHandler(tcp(new byte[] { 10, 0, 0, 1 }, 50000, new byte[] { 10, 0, 0, 2 }, 80, ACK)));
+        assertNull(chef.packetHandler(tcp("10.0.0.2", 80, "10.0.0.1", 50000, Tcp.SYN | Tcp.ACK)));
+        assertNull(chef.packetHandler(tcp("10.0.0.1", 50000, "10.0.0.2", 80, Tcp.ACK)));
+        assertNull(chef.packetHandler(TestPackets.ethernet().ipv4("10.0.0.1", "10.0.0.2").udp(5000, 53).build()));
         assertEquals(0L, summary(chef).get("connections"));
+    }
+
+    @Test
+    void ipv6ConnectionsToo() {
+        TcpConnectionChef chef = new TcpConnectionChef();
+        Object payload = chef.packetHandler(TestPackets.ethernet().vlan(7).ipv6("2001:db8::1", "2001:db8::2")
+                .tcp(40000, 443, Tcp.SYN).build());
+        assertEquals(Map.of("client", "2001:db8::1:40000", "server", "2001:db8::2:443"), payload);
     }
 
     @Test
     void intervalDumplingListsTheBusiestServers() {
         TcpConnectionChef chef = new TcpConnectionChef();
         chef.configure(config(1, false));
-        byte[] client = { 10, 0, 0, 1 };
-        assertNull(chef.packetHandler(tcp(client, 1000, new byte[] { 10, 0, 0, 9 }, 443, SYN)));
-        chef.packetHandler(tcp(client, 1001, new byte[] { 10, 0, 0, 2 }, 80, SYN));
-        chef.packetHandler(tcp(client, 1002, new byte[] { 10, 0, 0, 2 }, 80, SYN));
+        assertNull(chef.packetHandler(tcp("10.0.0.1", 1000, "10.0.0.9", 443, Tcp.SYN)));
+        chef.packetHandler(tcp("10.0.0.1", 1001, "10.0.0.2", 80, Tcp.SYN));
+        chef.packetHandler(tcp("10.0.0.1", 1002, "10.0.0.2", 80, Tcp.SYN));
         Map<String, Object> summary = summary(chef);
         assertEquals(3L, summary.get("connections"));
         assertEquals(2, summary.get("servers"));
         assertEquals(Map.of("10.0.0.2:80", 2L), summary.get("top_servers"));
+    }
+
+    /**
+     * http-three-streams.pcap (a sample of PcapPlusPlus's test data, beside this test):
+     * {@code tshark -r http-three-streams.pcap -Y "tcp.flags.syn==1 && tcp.flags.ack==0"
+     * -T fields -e ip.src -e tcp.srcport -e ip.dst -e tcp.dstport} lists three connections
+     * from 172.16.133.132 (ports 54615, 44305, 52328) to 98.139.161.29, 98.138.19.88 and
+     * 98.139.240.23, port 80.
+     */
+    @Test
+    void replayOfARealCapture() throws Exception {
+        Path capture = Path.of(TcpConnectionChefTest.class.getResource("http-three-streams.pcap").toURI());
+        ChefReplay.Result result = ChefReplay.replay(capture, new TcpConnectionChef());
+        assertEquals(List.of(
+                Map.of("client", "172.16.133.132:54615", "server", "98.139.161.29:80"),
+                Map.of("client", "172.16.133.132:44305", "server", "98.138.19.88:80"),
+                Map.of("client", "172.16.133.132:52328", "server", "98.139.240.23:80")),
+                result.packetPayloads("TcpConnectionChef"));
+        Map<?, ?> last = (Map<?, ?>) result.lastInterval("TcpConnectionChef");
+        assertEquals(3L, ((Number) last.get("connections")).longValue());
     }
 
     @SuppressWarnings("unchecked")
@@ -67,59 +99,6 @@ class TcpConnectionChefTest {
             @Override
             public Class<? extends Annotation> annotationType() {
                 return TcpConnectionChef.Config.class;
-            }
-        };
-    }
-
-    /** An Ethernet frame with an IPv4 header and a TCP header with the given flags. */
-    private static SniffedPacket tcp(byte[] src, int srcPort, byte[] dst, int dstPort, int flags) {
-        byte[] b = new byte[14 + 20 + 20];
-        b[12] = 0x08; // EtherType IPv4
-        b[14] = 0x45; // version 4, header 20 bytes
-        b[14 + 9] = 6; // TCP
-        System.arraycopy(src, 0, b, 14 + 12, 4);
-        System.arraycopy(dst, 0, b, 14 + 16, 4);
-        int t = 34;
-        b[t] = (byte) (srcPort >> 8);
-        b[t + 1] = (byte) srcPort;
-        b[t + 2] = (byte) (dstPort >> 8);
-        b[t + 3] = (byte) dstPort;
-        b[t + 12] = 0x50; // data offset 5 words
-        b[t + 13] = (byte) flags;
-        return new SniffedPacket() {
-            @Override
-            public Instant timestamp() {
-                return Instant.EPOCH;
-            }
-
-            @Override
-            public int originalLength() {
-                return b.length;
-            }
-
-            @Override
-            public byte[] rawData() {
-                return b;
-            }
-
-            @Override
-            public int dataLinkType() {
-                return 1; // Ethernet
-            }
-
-            @Override
-            public List<String> layers() {
-                return List.of("Ethernet", "IP", "TCP");
-            }
-
-            @Override
-            public org.pcap4j.packet.Packet packet() {
-                throw new UnsupportedOperationException("not needed by this chef");
-            }
-
-            @Override
-            public String summary() {
-                return "Ethernet / IP / TCP";
             }
         };
     }

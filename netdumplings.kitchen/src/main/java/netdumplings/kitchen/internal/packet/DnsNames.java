@@ -47,11 +47,16 @@ final class DnsNames {
 
     /** @return the name without the trailing dot, or null when invalid */
     static String decode(byte[] d, int message, int end, int at) {
-        StringBuilder name = new StringBuilder(32);
-        return walk(d, message, end, at, name) >= 0 ? name.toString() : null;
+        byte[] name = new byte[MAX_NAME];
+        int length = walk(d, message, end, at, name);
+        return length >= 0 ? new String(name, 0, Math.max(0, length - 1), StandardCharsets.UTF_8) : null;
     }
 
-    private static int walk(byte[] d, int message, int end, int at, StringBuilder out) {
+    /**
+     * @param out where to copy the labels joined by dots (at least {@link #MAX_NAME} bytes), or null
+     * @return the name's length in bytes with a dot after each label, or -1 when invalid
+     */
+    private static int walk(byte[] d, int message, int end, int at, byte[] out) {
         int pointers = 0;
         int total = 0;
         while (true) {
@@ -72,16 +77,14 @@ final class DnsNames {
             if (length > 63 || at + 1 + length > end) {
                 return -1;
             }
-            total += length + 1;
-            if (total > MAX_NAME) {
+            if (total + length + 1 > MAX_NAME) {
                 return -1;
             }
             if (out != null) {
-                if (out.length() > 0) {
-                    out.append('.');
-                }
-                out.append(new String(d, at + 1, length, StandardCharsets.UTF_8));
+                System.arraycopy(d, at + 1, out, total, length);
+                out[total + length] = '.';
             }
+            total += length + 1;
             at += 1 + length;
         }
     }

@@ -99,6 +99,18 @@ public final class PacketDissector {
             }
         }
 
+        /** The total length ends the datagram (the rest is padding); one shorter than the header, none. */
+        private int ipv4PayloadEnd(int at, int headerLength, int end) {
+            int dataLength = u16(at + 2) - headerLength;
+            return dataLength < 0 ? end : Math.min(end, at + headerLength + dataLength);
+        }
+
+        /** The UDP length ends the payload; as scapy's (Python's) slicing, one below 8 cuts that much from the end. */
+        private int udpPayloadEnd(int at, int end) {
+            int dataLength = u16(at + 4) - 8;
+            return dataLength >= 0 ? Math.min(end, at + 8 + dataLength) : Math.max(at + 8, end + dataLength);
+        }
+
         void link(int dlt) {
             int end = d.length;
             switch (dlt) {
@@ -281,9 +293,7 @@ public final class PacketDissector {
             int protocol = u8(at + 9);
             r.ipProtocol = protocol;
             int payloadAt = at + headerLength;
-            // The total length ends the datagram; a shorter one than the header means none.
-            int dataLength = u16(at + 2) - headerLength;
-            int payloadEnd = dataLength < 0 ? end : Math.min(end, payloadAt + dataLength);
+            int payloadEnd = ipv4PayloadEnd(at, headerLength, end);
             boolean first = (u16(at + 6) & 0x1fff) == 0;
             depth++;
             switch (first ? protocol : protocol == 41 ? 41 : -1) {
@@ -391,9 +401,7 @@ public final class PacketDissector {
             }
             r.add(UDP);
             int payloadAt = at + 8;
-            // Python's slicing, as scapy's: a length below 8 cuts that much from the end.
-            int dataLength = u16(at + 4) - 8;
-            int payloadEnd = dataLength >= 0 ? Math.min(end, payloadAt + dataLength) : Math.max(payloadAt, end + dataLength);
+            int payloadEnd = udpPayloadEnd(at, end);
             transport(at, payloadAt, payloadEnd);
             if (payloadAt < payloadEnd) {
                 int src = u16(at);
@@ -473,8 +481,7 @@ public final class PacketDissector {
                 r.innerIpOffset = at;
             }
             int payloadAt = at + headerLength;
-            int dataLength = u16(at + 2) - headerLength;
-            int payloadEnd = dataLength < 0 ? end : Math.min(end, payloadAt + dataLength);
+            int payloadEnd = ipv4PayloadEnd(at, headerLength, end);
             boolean first = (u16(at + 6) & 0x1fff) == 0;
             depth++;
             switch (first ? u8(at + 9) : -1) {
@@ -525,8 +532,7 @@ public final class PacketDissector {
             }
             r.add(UDP_IN_ICMP);
             if (available >= 8) {
-                int dataLength = u16(at + 4) - 8;
-                int payloadEnd = dataLength >= 0 ? Math.min(end, at + 8 + dataLength) : Math.max(at + 8, end + dataLength);
+                int payloadEnd = udpPayloadEnd(at, end);
                 raw(at + 8, payloadEnd);
                 padding(payloadEnd, end);
             }
