@@ -90,6 +90,10 @@ abstract class HubEndpoint implements FrameHandler {
     /** @return whether a valid hello was received */
     protected abstract boolean hasSaidHello();
 
+    /** The client's close frame arrived (every message before it was handled); before our answer. */
+    protected void onCloseFrame() {
+    }
+
     /** The connection is closed, whichever side closed it. Called once. */
     protected abstract void onDisconnect(CloseStatus status);
 
@@ -126,7 +130,10 @@ abstract class HubEndpoint implements FrameHandler {
                 session.demand();
             }
             // Jetty answers the close frame itself once we release it.
-            case OpCode.CLOSE -> callback.succeeded();
+            case OpCode.CLOSE -> {
+                onCloseFrame();
+                callback.succeeded();
+            }
             case OpCode.TEXT, OpCode.BINARY -> {
                 messageType = frame.getOpCode();
                 assembledLength = 0;
@@ -221,6 +228,14 @@ abstract class HubEndpoint implements FrameHandler {
             closed.complete(null);
         }
         return closed;
+    }
+
+    /** Cuts the connection at once: no close frame. */
+    final void abort() {
+        CoreSession s = session;
+        if (s != null) {
+            s.abort();
+        }
     }
 
     /**

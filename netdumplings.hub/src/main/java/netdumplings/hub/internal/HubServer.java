@@ -87,11 +87,10 @@ public final class HubServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HubServer.class);
     /**
-     * The reason of the 1001 a kitchen gets at a graceful stop, followed by the number of
-     * messages its connection delivered after the hello (valid or not); additive, a client
-     * that ignores close reasons loses nothing by it.
+     * How often kitchens that ask for acknowledgements are told what arrived (when it
+     * changed); they keep what is not acknowledged to resend after a reconnect.
      */
-    public static final String KITCHEN_CLOSE_REASON = "hub shutting down; messages received: ";
+    public static final Duration ACK_INTERVAL = Duration.ofMillis(100);
     /** How long {@link #close()} waits for clients to answer the close handshake. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(3);
     /**
@@ -257,6 +256,7 @@ public final class HubServer implements AutoCloseable {
         long headerCheckNanos = Math.min(TimeUnit.SECONDS.toNanos(1),
                 Math.max(1, settings.limits().requestHeaderTimeout().toNanos() / 4));
         timer.scheduleAtFixedRate(this::closeSlowRequests, headerCheckNanos, headerCheckNanos, TimeUnit.NANOSECONDS);
+        timer.scheduleAtFixedRate(this::acknowledge, ACK_INTERVAL.toNanos(), ACK_INTERVAL.toNanos(), TimeUnit.NANOSECONDS);
         state.set(State.STARTED);
         LOG.info("hub listening on {}:{} for kitchens and {}:{} for eaters", settings.address(), kitchenPort(),
                 settings.address(), eaterPort());
@@ -534,14 +534,13 @@ public final class HubServer implements AutoCloseable {
         }
         timer.shutdownNow();
         historyThreads.shutdownNow();
-        // Kitchens first, while eaters are still served: every dumpling a kitchen sent before
-        // it saw our close frame arrives before its close reply and is still forwarded, so
-        // a kitchen that resends what failed loses nothing across a hub restart.
-        // The close reason also says how many messages the kitchen's connection delivered:
-        // a kitchen that reads it (ours does) resends exactly the ones that crossed the close.
+        // Kitchens first, while eaters are still served. A kitchen that asked for
+        // acknowledgements gets a last one before the close; it resends what that one does
+        // not cover (what crossed our close frame) to the next hub.
         List<CompletableFuture<Void>> kitchensClosing = new ArrayList<>();
         for (KitchenEndpoint kitchen : kitchens) {
-            kitchensClosing.add(kitchen.close(HubEndpoint.GOING_AWAY, KITCHEN_CLOSE_REASON + kitchen.messagesReceived()));
+            kitchen.sendAck();
+            kitchensClosing.add(kitchen.close(HubEndpoint.GOING_AWAY, "hub shutting down"));
         }
         awaitClosed(kitchensClosing);
         NatsFederation link = federation;
@@ -563,6 +562,29 @@ public final class HubServer implements AutoCloseable {
         HubStatistics stats = statistics();
         LOG.info("hub stopped after {}: {} dumplings in, {} out, {} invalid, {} dropped for slow eaters",
                 stats.uptime(), stats.dumplingsIn(), stats.dumplingsOut(), stats.invalidFrames(), stats.eaterDrops());
+    }
+
+    /**
+     * Stops as a crash would, as far as kitchens can tell: their connections are cut at
+     * once, with no close frame and no last acknowledgement, and what they sent that was not
+     * read yet is lost; then closes like {@link #close()} (eaters get what was accepted for
+     * them). For fault drills and tests of what kitchens do when their hub dies.
+     */
+    public void abortKitchens() {
+        if (state.get() != State.STARTED) {
+            return;
+        }
+        timer.shutdownNow(); // no acknowledgement after this point
+        for (KitchenEndpoint kitchen : kitchens) {
+            kitchen.abort();
+        }
+        ServerConnector k = kitchenConnector;
+        if (k != null) {
+            for (org.eclipse.jetty.io.EndPoint endPoint : k.getConnectedEndPoints()) {
+                endPoint.close();
+            }
+        }
+        close();
     }
 
     private void awaitClosed(List<CompletableFuture<Void>> closing) {
@@ -799,6 +821,16 @@ public final class HubServer implements AutoCloseable {
         CoreSession session = connection.session();
         if (session != null) {
             budget.saidHello(session.getLocalAddress(), session.getRemoteAddress());
+        }
+    }
+
+    private void acknowledge() {
+        try {
+            for (KitchenEndpoint kitchen : kitchens) {
+                kitchen.sendAck();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("cannot acknowledge kitchens' dumplings", e);
         }
     }
 

@@ -197,21 +197,39 @@ class HubReliabilityTest {
     }
 
     @Test
-    void gracefulStopClosesKitchensFirstAndSaysHowManyTheyDelivered() throws Exception {
+    void gracefulStopClosesKitchensFirstAfterALastAcknowledgement() throws Exception {
         hub = hubs.start(HubFixture.quiet());
-        HubFixture.Clients clients = hubs.kitchenAndEater(KITCHEN_HELLO, "e");
+        // One kitchen asks for acknowledgements (PROTOCOL.md), one does not (the original's).
+        HubFixture.Clients clients = hubs.kitchenAndEater(KITCHEN_HELLO.replace("{", "{\"ack\": true, "), "e");
+        WebSocketTestClient original = hubs.client(hub.kitchenPort());
+        original.send(KITCHEN_HELLO);
+        hubs.await(s -> s.kitchenCount() == 2, 60);
+        // At once after the hello, before any dumpling.
+        assertEquals("{\"ack\": 0}", clients.kitchen().next());
         for (int i = 0; i < 300; i++) {
             clients.kitchen().send(dumpling(i, 100));
         }
         clients.kitchen().send("not a dumpling");
-        hubs.await(s -> s.dumplingsIn() == 300 && s.invalidFrames() == 1, 5);
+        original.send(dumpling(-1, 1));
+        hubs.await(s -> s.dumplingsIn() == 301 && s.invalidFrames() == 1, 60);
 
         hub.close();
 
         assertEquals(1001, clients.kitchen().awaitCloseCode());
-        assertEquals(HubServer.KITCHEN_CLOSE_REASON + 301, clients.kitchen().closeReason);
+        assertEquals("hub shutting down", clients.kitchen().closeReason);
+        // Acknowledgements only grow; the last one, before the close, counts every message
+        // after the hello, the invalid one too.
+        long last = 0;
+        for (String ack; (ack = clients.kitchen().texts.poll()) != null;) {
+            long n = JSON.readTree(ack).get("ack").asLong();
+            assertTrue(n >= last, ack + " after " + last);
+            last = n;
+        }
+        assertEquals(301, last);
+        assertEquals(1001, original.awaitCloseCode());
+        assertTrue(original.texts.isEmpty(), "a kitchen that did not ask is sent nothing: " + original.texts);
         assertEquals(1001, clients.eater().awaitCloseCode());
         assertEquals("hub shutting down", clients.eater().closeReason);
-        assertEquals(300, clients.eater().texts.size(), "every accepted dumpling is written before the eater's close");
+        assertEquals(301, clients.eater().texts.size(), "every accepted dumpling is written before the eater's close");
     }
 }

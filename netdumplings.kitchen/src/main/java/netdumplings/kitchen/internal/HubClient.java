@@ -3,19 +3,13 @@ package netdumplings.kitchen.internal;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.channels.SelectableChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
@@ -23,20 +17,14 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.io.ManagedSelector;
-import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
-import org.eclipse.jetty.util.thread.Scheduler;
 import org.eclipse.jetty.websocket.core.Configuration;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.FrameHandler;
 import org.eclipse.jetty.websocket.core.WebSocketComponents;
 import org.eclipse.jetty.websocket.core.client.CoreClientUpgradeRequest;
 import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The WebSocket client of one {@link HubSender}: Jetty's core WebSocket client over an
@@ -53,8 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 final class HubClient implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(HubClient.class);
-
     /** Default bound on opening a connection: TCP, TLS and the upgrade together. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /**
@@ -68,8 +54,6 @@ final class HubClient implements AutoCloseable {
      * in a few writes. Frames of more than a quarter of it are written on their own.
      */
     static final int OUTPUT_BUFFER_BYTES = 64 * 1024;
-    /** How long a failed write waits for what the hub sent to be read (see HubSocket). */
-    static final long READ_BEFORE_CLOSE_MILLIS = 200;
     /** Threads of the pool at most: the selector takes one. */
     static final int MAX_THREADS = 4;
     /** Waiting this much longer than the connect timeout for Jetty to report is only a backstop. */
@@ -97,13 +81,7 @@ final class HubClient implements AutoCloseable {
         threads.setDaemon(true);
         threads.setStopTimeout(1_000);
         ByteBufferPool buffers = new ArrayByteBufferPool();
-        ClientConnector connector = new ClientConnector() {
-            @Override
-            protected EndPoint newEndPoint(SelectableChannel channel, ManagedSelector selector, SelectionKey key) {
-                return channel instanceof SocketChannel socket ? new HubSocket(socket, selector, key, getScheduler())
-                        : super.newEndPoint(channel, selector, key);
-            }
-        };
+        ClientConnector connector = new ClientConnector();
         HttpClient http = new HttpClient(new HttpClientTransportOverHTTP(connector));
         http.setName(threadName);
         http.setExecutor(threads);
@@ -154,17 +132,6 @@ final class HubClient implements AutoCloseable {
                 public FrameHandler getFrameHandler() {
                     return connection;
                 }
-
-                @Override
-                protected void customize(EndPoint endPoint) {
-                    EndPoint socket = endPoint;
-                    while (socket instanceof EndPoint.Wrapper wrapper) { // TLS
-                        socket = wrapper.unwrap();
-                    }
-                    if (socket instanceof HubSocket hubSocket) {
-                        hubSocket.connection = connection;
-                    }
-                }
             };
         } catch (IllegalArgumentException e) {
             throw new IOException("not a ws:// or wss:// address: " + uri, e);
@@ -188,77 +155,6 @@ final class HubClient implements AutoCloseable {
             opened.cancel(true);
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while connecting to " + uri);
-        }
-    }
-
-    /**
-     * A connection's socket: Jetty's, but for one thing. When a write fails, Jetty closes
-     * the socket at once, and what the hub sent that was not read yet is lost: above all
-     * the hub's close frame, whose reason says how many messages it counted. And our hub
-     * closes kitchens with 1001, which Jetty's server side makes abortive: the hub resets
-     * the connection right after its close frame, so the write that fails on that reset
-     * often comes while the frame is still unread (TCP delivers it before the reset). So a
-     * failed write first waits, up to {@value #READ_BEFORE_CLOSE_MILLIS} ms, while the hub
-     * sent bytes that Jetty has not read, or has read but not yet handed to the connection
-     * as a frame, unless the hub's close arrived or the connection ended. (The hand-written
-     * client's reader went on reading after a failed write.)
-     */
-    static final class HubSocket extends SocketChannelEndPoint {
-
-        /** Set once upgraded, before any frame; null on the plain HTTP exchange before. */
-        volatile HubConnection connection;
-        /** When bytes were last read from the socket ({@link System#nanoTime()}). */
-        private volatile long lastFill;
-        private InputStream input;
-
-        HubSocket(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler) {
-            super(channel, selector, key, scheduler);
-        }
-
-        @Override
-        public int fill(ByteBuffer buffer) throws IOException {
-            int n = super.fill(buffer);
-            if (n > 0) {
-                lastFill = System.nanoTime();
-            }
-            return n;
-        }
-
-        @Override
-        public boolean flush(ByteBuffer... buffers) throws IOException {
-            try {
-                return super.flush(buffers);
-            } catch (IOException e) {
-                HubConnection c = connection;
-                if (c != null) {
-                    awaitUnread(c);
-                }
-                throw e;
-            }
-        }
-
-        private void awaitUnread(HubConnection c) {
-            long start = System.nanoTime();
-            long deadline = start + TimeUnit.MILLISECONDS.toNanos(READ_BEFORE_CLOSE_MILLIS);
-            while (c.awaitingHub() && System.nanoTime() - deadline < 0
-                    && (unread() > 0 || lastFill - c.lastHandled() > 0)) {
-                LockSupport.parkNanos(100_000);
-            }
-            LOG.debug("{}: a write failed; waited {} us for what the hub sent to be read", c,
-                    (System.nanoTime() - start) / 1000);
-        }
-
-        /** @return bytes the hub sent that are not read yet: only asks the kernel */
-        private int unread() {
-            try {
-                if (input == null) {
-                    // available() only: allowed on a non-blocking channel, reads nothing.
-                    input = getChannel().socket().getInputStream();
-                }
-                return input.available();
-            } catch (IOException e) {
-                return 0;
-            }
         }
     }
 

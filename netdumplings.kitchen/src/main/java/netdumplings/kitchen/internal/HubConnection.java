@@ -36,13 +36,10 @@ import org.slf4j.LoggerFactory;
  * leaves in a few writes. The call returns when the last frame is written, so the sender
  * has one batch in flight at a time, which its resend accounting relies on.
  * <p>
- * As the {@link FrameHandler}, it answers pings, records the reason of the hub's close
- * frame (it carries how many messages the hub received; Jetty answers the close itself),
- * skips anything else the hub might send, within {@link #maxIncomingBytes} a message, and
- * completes {@link #done} when the connection ends.
- * <p>
- * A write that fails on the hub's reset waits a moment for the hub's close frame to be
- * handled first: see {@link HubClient.HubSocket}.
+ * As the {@link FrameHandler}, it answers pings, records the hub's acknowledgements
+ * ({@code {"ack": N}}: N messages after the hello arrived, PROTOCOL.md), skips anything
+ * else the hub might send, within {@link #maxIncomingBytes} a message, and completes
+ * {@link #done} when the connection ends (Jetty answers the hub's close itself).
  */
 final class HubConnection implements FrameHandler, AutoCloseable {
 
@@ -57,15 +54,16 @@ final class HubConnection implements FrameHandler, AutoCloseable {
     private final long writeTimeoutMillis;
     private final long maxIncomingBytes;
     private volatile CoreSession session;
-    /** When Jetty last handed us a frame, or opened the connection ({@link System#nanoTime()}). */
-    private volatile long lastHandled;
     /** Bytes of the data message being received so far; Jetty calls onFrame one at a time. */
     private long incomingBytes;
 
     /** Completes when the connection ended: closed by either side, failed or aborted. */
     final CompletableFuture<Void> done = new CompletableFuture<>();
-    /** What the hub said it received from this connection when it closed, or -1. */
-    volatile long received = -1;
+    /**
+     * The largest count the hub acknowledged on this connection (messages after the hello
+     * it received), or -1 while it acknowledged nothing (the original hub never does).
+     */
+    volatile long acked = -1;
 
     /**
      * @param uri              the hub's address, for messages
@@ -163,45 +161,21 @@ final class HubConnection implements FrameHandler, AutoCloseable {
         abort();
     }
 
-    /**
-     * @return whether the hub may still say something that matters: its close (and the
-     *         count in it) did not arrive yet, and the connection did not end
-     */
-    boolean awaitingHub() {
-        return received < 0 && !done.isDone();
-    }
-
-    /** @return when Jetty last handed us a frame ({@link System#nanoTime()}) */
-    long lastHandled() {
-        return lastHandled;
-    }
-
     // FrameHandler: Jetty calls these one at a time, on its own threads.
 
     @Override
     public void onOpen(CoreSession coreSession, Callback callback) {
         session = coreSession;
-        lastHandled = System.nanoTime(); // what was read so far (the upgrade's answer) is handled
         callback.succeeded();
         coreSession.demand();
     }
 
     @Override
     public void onFrame(Frame frame, Callback callback) {
-        try {
-            handle(frame, callback);
-        } finally {
-            // After the frame's effect (a close's count recorded): HubSocket waits for this.
-            lastHandled = System.nanoTime();
-        }
-    }
-
-    private void handle(Frame frame, Callback callback) {
         switch (frame.getOpCode()) {
             case OpCode.CLOSE -> {
                 CloseStatus status = CloseStatus.getCloseStatus(frame);
                 LOG.debug("hub {} closed the connection: {} {}", uri, status.getCode(), status.getReason());
-                received = HubSender.receivedCount(status.getReason());
                 // Jetty answers the close once the callback completes; no more frames follow.
                 callback.succeeded();
                 return;
@@ -212,7 +186,14 @@ final class HubConnection implements FrameHandler, AutoCloseable {
                 // Not asked for: nothing to do.
             }
             default -> {
-                // The hub sends kitchens no data: skip it, yet bound it, as it is read anyway.
+                // Acknowledgements are short single-frame texts; anything else is skipped,
+                // yet bounded, as it is read anyway.
+                if (frame.getOpCode() == OpCode.TEXT && frame.isFin()) {
+                    long n = ackOf(frame.getPayload());
+                    if (n > acked) {
+                        acked = n;
+                    }
+                }
                 incomingBytes = (frame.getOpCode() == OpCode.CONTINUATION ? incomingBytes : 0)
                         + frame.getPayloadLength();
                 if (incomingBytes > maxIncomingBytes) {
@@ -225,6 +206,28 @@ final class HubConnection implements FrameHandler, AutoCloseable {
         callback.succeeded();
         session.demand();
     }
+
+    /**
+     * @param payload a text message from the hub
+     * @return N of {@code {"ack": N}} (the exact form the hub sends, spaces allowed), or -1
+     */
+    static long ackOf(ByteBuffer payload) {
+        if (payload == null || payload.remaining() > 64) {
+            return -1;
+        }
+        String text = java.nio.charset.StandardCharsets.US_ASCII.decode(payload.slice()).toString();
+        java.util.regex.Matcher m = ACK.matcher(text);
+        if (!m.matches()) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static final java.util.regex.Pattern ACK = java.util.regex.Pattern.compile("\\{\\s*\"ack\"\\s*:\\s*(\\d{1,18})\\s*\\}");
 
     @Override
     public void onError(Throwable cause, Callback callback) {

@@ -30,11 +30,17 @@ import org.slf4j.LoggerFactory;
  * the hello again after each reconnect. A dumpling whose send failed is sent again after
  * reconnecting, so the hub may in rare cases see it twice, never zero times while buffered.
  * <p>
- * A write that "succeeded" may still cross the hub's close frame and be lost. When our hub
- * stops gracefully, its close reason says how many messages it received from this
- * connection ({@code HubServer.KITCHEN_CLOSE_REASON}); the sender keeps the last
- * {@value #RESEND_WINDOW} dumplings it wrote (at most 8 MiB of them) and resends those the hub did not count, first
- * thing after reconnecting. A hub that says nothing (the original) gets nothing resent.
+ * A write that "succeeded" may still be lost: it may cross the hub's close frame, or the
+ * hub may crash with it unread. So the hello asks for acknowledgements ({@code "ack": true},
+ * PROTOCOL.md); a hub that gives them ({@code {"ack": N}}: N messages after the hello
+ * arrived) has every dumpling written on the connection and not yet acknowledged kept
+ * (at most {@code capacity} of them, or {@value #MIN_UNACKED} for a smaller buffer: the
+ * sender writes no more until acknowledgements come)
+ * and resent, in order, first thing after reconnecting. The hub may thus see a few twice,
+ * never none. A hub that acknowledges nothing (the original) gets what it was sent as
+ * before: only a write that failed is sent again. The hello also carries the count of
+ * dumplings dropped so far ({@code "dropped"}, additive), which the hub shows in its
+ * status; the same total is logged every minute while it grows and at the end.
  */
 public final class HubSender implements Consumer<byte[]>, AutoCloseable {
 
@@ -51,14 +57,23 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     /** Bytes per batch at most (roughly: one more dumpling may pass it). */
     static final int BATCH_BYTES = 256 * 1024;
     private static final long OVERFLOW_LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /** Dumplings written last that are kept to resend what a closing hub did not receive. */
+    /**
+     * To a hub that has not acknowledged anything (yet), the last dumplings written that
+     * are kept, to resend a failed write.
+     */
     static final int RESEND_WINDOW = 1024;
-    /** ...and at most this many bytes of them, so big dumplings cannot make it costly. */
-    static final long RESEND_WINDOW_BYTES = 8L << 20;
+    /** The least number of dumplings kept unacknowledged before waiting for the hub (see unackedLimit). */
+    static final int MIN_UNACKED = 4096;
     /** How long chef changes must settle before the connection is renewed for a new hello. */
     static final long HELLO_SETTLE_MILLIS = 1_000;
-    private static final java.util.regex.Pattern RECEIVED =
-            java.util.regex.Pattern.compile("messages received: (\\d+)");
+    /**
+     * How long after connecting the sender waits for the hub's first acknowledgement once
+     * {@value #RESEND_WINDOW} dumplings are written: ours sends one at once after the hello;
+     * one that sent none by then acknowledges nothing (the original).
+     */
+    static final long ACK_PROBE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How often the total of dropped dumplings is logged while it grows. */
+    static final long DROP_LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     /** The hubs to send to (several: move on to the next when one is away); the current one. */
     private final java.util.List<URI> uris;
@@ -69,6 +84,7 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     private final String token;
     private final HubClient client;
     private final BlockingQueue<byte[]> queue;
+    private final int capacity;
     private final Thread thread;
     private final LongAdder overflowed = new LongAdder();
     private final Object backoffLock = new Object();
@@ -90,12 +106,22 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     private volatile long connections;
     private volatile long unsent;
     private volatile long failedConnections;
-    /** The last dumplings written on this connection; only the sender thread touches it. */
-    private final java.util.ArrayDeque<byte[]> recent = new java.util.ArrayDeque<>();
+    /**
+     * Dumplings written on this connection and not acknowledged, oldest first (to a hub
+     * that acknowledges nothing, the last {@value #RESEND_WINDOW}); sender thread only.
+     */
+    private final java.util.ArrayDeque<byte[]> unacked = new java.util.ArrayDeque<>();
+    /** How many messages of this connection (after the hello) came before unacked's first. */
+    private long unackedBase;
+    /** To resend, in order, before anything new; sender thread only. */
     private final java.util.ArrayDeque<byte[]> resend = new java.util.ArrayDeque<>();
-    private long sentOnConnection;
-    private long recentBytes;
     private volatile long resent;
+    /** When the sender began waiting for acknowledgements with {@code capacity} unacknowledged, or 0. */
+    private long ackWaitSince;
+    /** When the current connection was opened ({@link System#nanoTime()}). */
+    private long connectedAt;
+    private long droppedLogged;
+    private long lastDropLog = System.nanoTime();
     private volatile long lastOverflowLog = System.nanoTime() - OVERFLOW_LOG_EVERY_NANOS;
 
     /**
@@ -150,6 +176,7 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
             throw new IllegalArgumentException("capacity must be at least 1, not " + capacity);
         }
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
         String threadName = name == null || name.isBlank() ? uri.getHost() + ":" + uri.getPort() : name;
         this.client = new HubClient(threadName, HubClient.CONNECT_TIMEOUT, writeTimeout);
         this.thread = new Thread(this::run, "nd-hub-sender-" + threadName);
@@ -251,7 +278,7 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
         return overflowed.sum();
     }
 
-    /** @return dumplings sent again because a closing hub said it had not received them */
+    /** @return dumplings sent again because the hub did not acknowledge them, or their write failed */
     public long resent() {
         return resent;
     }
@@ -265,6 +292,13 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     public int buffered() {
         return queue.size();
     }
+
+    /** @return dumplings written and kept until the hub acknowledges them, or to be resent */
+    public int unacknowledged() {
+        return unackedCount;
+    }
+
+    private volatile int unackedCount;
 
     /** @return successful connections so far (1 + reconnections) */
     public long connections() {
@@ -327,7 +361,9 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
         long backoff = MIN_BACKOFF_MILLIS;
         boolean reportedOutage = false;
         while (true) {
+            logDrops(false);
             if (closing && (batch.isEmpty() && queue.isEmpty() && resend.isEmpty()
+                    && (connection == null || !awaitingAcks(connection))
                     || System.nanoTime() - drainDeadline >= 0)) {
                 break;
             }
@@ -339,7 +375,8 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
                     failuresInRow = 0;
                     backoff = MIN_BACKOFF_MILLIS;
                     if (reportedOutage) {
-                        LOG.info("hub {}: connected again ({} dumplings buffered)", uri, queue.size());
+                        LOG.info("hub {}: connected again ({} dumplings buffered, {} to resend, {} dropped so far)", uri,
+                                queue.size(), resend.size(), overflowed.sum());
                     } else {
                         LOG.debug("hub {}: connected", uri);
                     }
@@ -376,10 +413,30 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
                     continue; // connects at once, with the hello of now
                 }
             }
-            if (batch.isEmpty() && !fillBatch()) {
+            HubConnection c = connection;
+            settle(c);
+            if (batch.isEmpty() && c.acked >= 0 && unacked.size() >= unackedLimit()) {
+                // As many unacknowledged as the buffer holds: wait for the hub to catch up.
+                if (!awaitAcks(c)) {
+                    LOG.warn("hub {}: no acknowledgement for {} s with {} dumplings unacknowledged; reconnecting", uri,
+                            WRITE_TIMEOUT.toSeconds(), unacked.size());
+                    disconnect();
+                }
                 continue;
             }
-            HubConnection c = connection;
+            ackWaitSince = 0;
+            if (batch.isEmpty() && c.acked < 0 && unacked.size() >= RESEND_WINDOW && probing()) {
+                // Nothing acknowledged yet: wait a moment to learn whether this hub does, so
+                // that nothing unacknowledged is let go on a hub that would have said.
+                sleep(5);
+                continue;
+            }
+            if (batch.isEmpty() && !fillBatch()) {
+                if (closing && c.acked >= 0 && !unacked.isEmpty()) {
+                    sleep(10); // draining: the last acknowledgements are on their way
+                }
+                continue;
+            }
             try {
                 c.writeText(batch, 0, batch.size());
                 for (byte[] json : batch) {
@@ -393,7 +450,7 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
                     reportedOutage = true;
                 }
                 // Some of the batch may have reached the hub: keep it as written, so that a
-                // hub saying how many it received gets exactly the rest again (disconnect).
+                // hub that acknowledges gets exactly what it did not acknowledge again.
                 failed = batch.size();
                 for (byte[] json : batch) {
                     remember(json);
@@ -403,16 +460,92 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
                 nextHub();
             }
         }
-        int left = queue.size() + resend.size() + batch.size();
-        if (left > 0) {
-            unsent = left;
-            LOG.warn("hub {}: closing with {} dumplings not sent (the hub was away or too slow)", uri, left);
-        }
         closeNormally("kitchen closing");
         HubConnection c = connection;
         if (c != null) {
+            settle(c);
             c.abort();
         }
+        // Unacknowledged at the end: written, but the hub never said it had them.
+        int unconfirmed = c != null && c.acked >= 0 ? unacked.size() : 0;
+        int left = queue.size() + resend.size() + batch.size() + unconfirmed;
+        if (left > 0) {
+            unsent = left;
+            LOG.warn("hub {}: closing with {} dumplings not sent or not acknowledged (the hub was away or too slow)",
+                    uri, left);
+        }
+        logDrops(true);
+    }
+
+    /** Logs the total dropped while it grows, once a minute, and at the end if any. */
+    private void logDrops(boolean last) {
+        long now = System.nanoTime();
+        if (!last && now - lastDropLog < DROP_LOG_EVERY_NANOS) {
+            return;
+        }
+        lastDropLog = now;
+        long dropped = overflowed.sum();
+        if (dropped != droppedLogged || (last && dropped > 0)) {
+            LOG.warn("hub {}: {} dumplings dropped in total ({} in the last period), the buffer being full", uri,
+                    dropped, dropped - droppedLogged);
+            droppedLogged = dropped;
+        }
+    }
+
+    /**
+     * @return how many may be unacknowledged at once: the buffer's capacity, but never so
+     *         few that the hub's acknowledgements (one per 1024 messages at least) cannot
+     *         keep a small buffer flowing
+     */
+    private int unackedLimit() {
+        return Math.max(capacity, MIN_UNACKED);
+    }
+
+    /** Lets go of what the hub has acknowledged on {@code c}. */
+    private void settle(HubConnection c) {
+        long acked = c.acked;
+        while (unackedBase < acked && !unacked.isEmpty()) {
+            unacked.pollFirst();
+            unackedBase++;
+        }
+        if (acked < 0 && !probing()) {
+            // Not a hub that acknowledges: keep only what resends a failed write.
+            while (unacked.size() > RESEND_WINDOW) {
+                unacked.pollFirst();
+                unackedBase++;
+            }
+        }
+        unackedCount = unacked.size() + resend.size();
+    }
+
+    /** @return whether the connection is young enough for its hub's first acknowledgement to be on its way */
+    private boolean probing() {
+        return System.nanoTime() - connectedAt < ACK_PROBE_NANOS;
+    }
+
+    /** @return whether {@code c}'s hub acknowledges and has not acknowledged everything written */
+    private boolean awaitingAcks(HubConnection c) {
+        settle(c);
+        return c.acked >= 0 && !unacked.isEmpty() && c.open();
+    }
+
+    /**
+     * Waits a little for acknowledgements while the unacknowledged fill the buffer.
+     *
+     * @return false if none came for the write timeout: the hub is stuck
+     */
+    private boolean awaitAcks(HubConnection c) {
+        long now = System.nanoTime();
+        if (ackWaitSince == 0) {
+            ackWaitSince = now;
+        }
+        long before = c.acked;
+        sleep(5);
+        if (c.acked != before) {
+            ackWaitSince = 0;
+            return true;
+        }
+        return now - ackWaitSince < WRITE_TIMEOUT.toNanos();
     }
 
     /**
@@ -480,23 +613,32 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
         HubConnection c = client.connect(uri, token);
         String text = hello.get();
         try {
-            c.writeText(text.getBytes(StandardCharsets.UTF_8));
+            c.writeText(withExtensions(text, overflowed.sum()).getBytes(StandardCharsets.UTF_8));
         } catch (Exception e) {
             c.abort();
             throw e;
         }
         connection = c;
+        connectedAt = System.nanoTime();
         helloSent = text;
         connections++;
     }
 
-    private void remember(byte[] json) {
-        recent.addLast(json);
-        recentBytes += json.length;
-        while (recent.size() > RESEND_WINDOW || (recentBytes > RESEND_WINDOW_BYTES && recent.size() > 1)) {
-            recentBytes -= recent.pollFirst().length;
+    /**
+     * @return the kitchen's hello with the additive fields of PROTOCOL.md in front: the ask
+     *         for acknowledgements, and the dumplings dropped so far
+     */
+    static String withExtensions(String hello, long dropped) {
+        String body = hello.stripLeading();
+        if (!body.startsWith("{")) {
+            return hello; // not an object: the hub will say so
         }
-        sentOnConnection++;
+        String rest = body.substring(1).stripLeading();
+        return "{\"ack\": true, \"dropped\": " + dropped + (rest.startsWith("}") ? "" : ", ") + rest;
+    }
+
+    private void remember(byte[] json) {
+        unacked.addLast(json);
     }
 
     private void disconnect() {
@@ -505,40 +647,31 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
         if (c == null) {
             return;
         }
-        if (sentOnConnection > 0) {
-            // A failed write may come before the hub's close frame has been read: give it a
-            // moment, to learn how many dumplings the hub received.
-            try {
-                c.done.get(1, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // No close from the hub.
-            }
-        }
         c.abort();
-        long received = c.received;
-        LOG.debug("hub {}: connection ended; {} dumplings written on it, the hub said it received {}", uri,
-                sentOnConnection, received);
-        long missing = 0;
-        if (received >= 0 && received < sentOnConnection) {
-            // The hub stopped and said how many it got: queue the rest for the next
-            // connection, in their order, before anything not yet sent.
-            missing = Math.min(sentOnConnection - received, recent.size());
-            LOG.info("hub {}: it stopped having received {} of {} dumplings; resending {}", uri, received,
-                    sentOnConnection, missing);
-        } else if (received < 0) {
-            // No word from the hub: the failed write is sent again (it may arrive twice).
-            missing = Math.min(failed, recent.size());
+        settle(c);
+        long missing;
+        if (c.acked >= 0) {
+            // Everything not acknowledged goes again, in order, before anything not yet sent
+            // (some of it may have arrived: the hub may see it twice, never zero times).
+            missing = unacked.size();
+            if (missing > 0) {
+                LOG.info("hub {}: connection ended with {} dumplings written and not acknowledged; resending them",
+                        uri, missing);
+            }
+        } else {
+            // A hub that acknowledges nothing: the failed write is sent again (it may arrive twice).
+            missing = Math.min(failed, unacked.size());
+            sent += failed - missing;
         }
-        // Those of the failed write that the hub did count were sent after all.
-        sent += Math.max(0, failed - missing);
-        java.util.Iterator<byte[]> newestFirst = recent.descendingIterator();
+        java.util.Iterator<byte[]> newestFirst = unacked.descendingIterator();
         for (long i = 0; i < missing; i++) {
             resend.addFirst(newestFirst.next());
         }
         failed = 0;
-        recent.clear();
-        recentBytes = 0;
-        sentOnConnection = 0;
+        unacked.clear();
+        unackedBase = 0;
+        ackWaitSince = 0;
+        unackedCount = resend.size();
     }
 
     private void sleep(long millis) {
@@ -560,21 +693,5 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
             t = t.getCause();
         }
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-    }
-
-    /**
-     * @param reason a close reason from the hub
-     * @return how many messages it says it received ({@code HubServer.KITCHEN_CLOSE_REASON}), or -1
-     */
-    static long receivedCount(String reason) {
-        java.util.regex.Matcher m = reason == null ? null : RECEIVED.matcher(reason);
-        if (m != null && m.find()) {
-            try {
-                return Long.parseLong(m.group(1));
-            } catch (NumberFormatException e) {
-                // Not a count we can use: resend nothing.
-            }
-        }
-        return -1;
     }
 }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a kitchen's connection does with what the hub sends it, against a {@link FakeHub}:
- * the real hub sends kitchens nothing but its close frame.
+ * the real hub sends kitchens nothing but its close frame, and acknowledgements to those
+ * that ask for them.
  */
 class HubConnectionTest {
 
@@ -48,12 +49,15 @@ class HubConnectionTest {
     }
 
     @Test
-    void pingsAreAnsweredAndTheHubsCloseReasonIsRecorded() throws Exception {
+    void pingsAreAnsweredAndTheHubsAcknowledgementsRecorded() throws Exception {
         try (FakeHub hub = new FakeHub(0, (in, out) -> {
             read.add(FakeHub.read(in)); // the hello
             FakeHub.send(out, FakeHub.PING, true, "still there?".getBytes(StandardCharsets.UTF_8));
             read.add(FakeHub.read(in));
-            byte[] reason = "hub shutting down; messages received: 7".getBytes(StandardCharsets.UTF_8);
+            FakeHub.send(out, FakeHub.TEXT, true, "{\"ack\": 9}".getBytes(StandardCharsets.UTF_8));
+            // Counts only grow: a smaller one that overtook is ignored.
+            FakeHub.send(out, FakeHub.TEXT, true, "{\"ack\":7}".getBytes(StandardCharsets.UTF_8));
+            byte[] reason = "hub shutting down".getBytes(StandardCharsets.UTF_8);
             byte[] close = new byte[2 + reason.length];
             close[0] = (byte) (1001 >> 8);
             close[1] = (byte) 1001;
@@ -72,7 +76,7 @@ class HubConnectionTest {
             assertEquals(FakeHub.CLOSE, answer.opcode(), "the hub's close is answered");
             assertEquals(1001, answer.closeCode());
             connection.done.get(10, TimeUnit.SECONDS);
-            assertEquals(7, connection.received);
+            assertEquals(9, connection.acked);
         }
     }
 
@@ -94,8 +98,17 @@ class HubConnectionTest {
             assertEquals(FakeHub.CLOSE, close.opcode());
             assertEquals(1009, close.closeCode());
             connection.done.get(10, TimeUnit.SECONDS);
-            assertEquals(-1, connection.received);
+            assertEquals(-1, connection.acked);
         }
+    }
+
+    @Test
+    void onlyTheExactAcknowledgementFormCounts() {
+        assertEquals(12, HubConnection.ackOf(java.nio.ByteBuffer.wrap("{\"ack\": 12}".getBytes(StandardCharsets.US_ASCII))));
+        assertEquals(0, HubConnection.ackOf(java.nio.ByteBuffer.wrap("{ \"ack\" : 0 }".getBytes(StandardCharsets.US_ASCII))));
+        assertEquals(-1, HubConnection.ackOf(java.nio.ByteBuffer.wrap("{\"ack\": -1}".getBytes(StandardCharsets.US_ASCII))));
+        assertEquals(-1, HubConnection.ackOf(java.nio.ByteBuffer.wrap("{\"ack\": 1, \"x\": 2}".getBytes(StandardCharsets.US_ASCII))));
+        assertEquals(-1, HubConnection.ackOf(java.nio.ByteBuffer.wrap("{\"ack\": 99999999999999999999}".getBytes(StandardCharsets.US_ASCII))));
     }
 
     @Test
@@ -110,6 +123,7 @@ class HubConnectionTest {
             connection.writeText(HELLO);
             assertArrayEquals(HELLO, next().payload(), "the connection goes on");
             assertTrue(connection.open());
+            assertEquals(-1, connection.acked, "not an acknowledgement");
             connection.abort();
         }
     }

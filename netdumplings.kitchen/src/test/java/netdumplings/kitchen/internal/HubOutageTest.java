@@ -70,19 +70,29 @@ class HubOutageTest {
         return seen;
     }
 
+    /** Hub settings on ports of their own that a second hub can take over. */
+    private static HubSettings fixedPorts() throws Exception {
+        return HubSettings.defaults().withKitchenPort(freePort()).withEaterPort(freePort())
+                .withStatusInterval(Duration.ofHours(1));
+    }
+
+    /** dns.pcap {@code loops} times, gaps capped at 2 ms (about 464 dumplings a second), to that hub. */
+    private static Kitchen replay(String name, int loops, HubSettings settings, NumberingChef chef) {
+        return Kitchen.builder().name(name).pcapFile(SampleCaptures.path("dns.pcap")).speed(1)
+                .maxGap(Duration.ofMillis(2)).loop(loops).filter("").pokeInterval(Duration.ofHours(1))
+                .hub("localhost:" + settings.kitchenPort()).chef(chef).build();
+    }
+
     @Test
     void hubRestartedMidReplayLosesNothingWithinTheBuffer() throws Exception {
-        HubSettings settings = HubSettings.defaults().withKitchenPort(freePort()).withEaterPort(freePort())
-                .withStatusInterval(Duration.ofHours(1));
+        HubSettings settings = fixedPorts();
         NumberingChef chef = new NumberingChef();
         HubServer first = new HubServer(settings);
         first.start();
         HubSenderTest.Eater before = new HubSenderTest.Eater(settings.eaterPort());
         HubSenderTest.Eater after = null;
         // dns.pcap 3 times, gaps capped at 2 ms: about 1,400 dumplings over a second or two.
-        try (Kitchen kitchen = Kitchen.builder().name("restart_kitchen").pcapFile(SampleCaptures.path("dns.pcap"))
-                .speed(1).maxGap(Duration.ofMillis(2)).loop(3).filter("").pokeInterval(Duration.ofHours(1))
-                .hub("localhost:" + settings.kitchenPort()).chef(chef).build()) {
+        try (Kitchen kitchen = replay("restart_kitchen", 3, settings, chef)) {
             Await.until(() -> first.statistics().eaterCount() == 1, "the first eater");
             kitchen.start();
             Await.until(() -> before.dumplings.size() >= 100, "dumplings through the first hub");
@@ -113,6 +123,61 @@ class HubOutageTest {
                 // At most a few resent after a failed write; never a loss.
                 int duplicates = before.dumplings.size() + after.dumplings.size() - made;
                 assertTrue(duplicates >= 0 && duplicates < 10, "duplicates: " + duplicates);
+            } finally {
+                before.close();
+                if (after != null) {
+                    after.close();
+                }
+                second.close();
+            }
+        }
+    }
+
+    /**
+     * Issue 11: the hub dies mid-replay without a word (its kitchen connections cut, no
+     * close frame, no last acknowledgement, what it had not read lost), and a new one comes
+     * up on the same port: every dumpling, by number, reaches one hub or the other, because
+     * the kitchen resends everything the first one had not acknowledged.
+     */
+    @Test
+    void hubCrashedMidReplayLosesNothingWithinTheBuffer() throws Exception {
+        HubSettings settings = fixedPorts();
+        NumberingChef chef = new NumberingChef();
+        HubServer first = new HubServer(settings);
+        first.start();
+        HubSenderTest.Eater before = new HubSenderTest.Eater(settings.eaterPort());
+        HubSenderTest.Eater after = null;
+        // dns.pcap 10 times, gaps capped at 2 ms: 4,640 dumplings over several seconds, a
+        // dumpling every few ms, so some are always written and not yet acknowledged.
+        try (Kitchen kitchen = replay("crash_kitchen", 10, settings, chef)) {
+            Await.until(() -> first.statistics().eaterCount() == 1, "the first eater");
+            kitchen.start();
+            Await.until(() -> before.dumplings.size() >= 500, "dumplings through the first hub");
+
+            first.abortKitchens();
+            int beforeCrash = chef.made.get();
+            HubSender sending = kitchen.hubSender().orElseThrow();
+            Await.until(() -> !sending.connected(), "the kitchen to notice");
+            HubServer second = new HubServer(settings);
+            try {
+                second.start();
+                after = new HubSenderTest.Eater(settings.eaterPort());
+                HubSenderTest.Eater eater2 = after;
+                Await.until(() -> second.statistics().eaterCount() == 1, "the second eater");
+                assertTrue(kitchen.awaitCaptureEnd(Duration.ofSeconds(120)));
+                int made = chef.made.get();
+                assertEquals(10 * 464, made, "every packet of the ten loops made a dumpling");
+                assertTrue(beforeCrash < made, "the replay went on after the crash");
+                Await.until(() -> numbers(before, eater2).size() == made, () -> {
+                    java.util.List<Integer> lost = missing(made, numbers(before, eater2));
+                    return "all " + made + " dumplings, " + lost.size() + " missing, from "
+                            + lost.subList(0, Math.min(20, lost.size())) + "; first hub saw " + before.dumplings.size()
+                            + ", second " + eater2.dumplings.size();
+                }, Await.DEFAULT_TIMEOUT);
+                HubSender sender = kitchen.hubSender().orElseThrow();
+                assertEquals(0, sender.overflowed());
+                assertTrue(sender.resent() > 0, "what the first hub had not acknowledged went again");
+                Await.until(() -> sender.unacknowledged() == 0, "the second hub acknowledges everything");
             } finally {
                 before.close();
                 if (after != null) {

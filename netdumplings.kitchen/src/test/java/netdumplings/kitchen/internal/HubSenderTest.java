@@ -249,10 +249,11 @@ class HubSenderTest {
     }
 
     @Test
-    void closeReasonCountIsRead() {
-        assertEquals(42, HubSender.receivedCount(HubServer.KITCHEN_CLOSE_REASON + 42));
-        assertEquals(-1, HubSender.receivedCount("bye"));
-        assertEquals(-1, HubSender.receivedCount(null));
+    void theHelloAsksForAcknowledgementsAndSaysWhatWasDropped() {
+        assertEquals("{\"ack\": true, \"dropped\": 3, \"kitchen_name\": \"k\"}",
+                HubSender.withExtensions("{\"kitchen_name\": \"k\"}", 3));
+        assertEquals("{\"ack\": true, \"dropped\": 0}", HubSender.withExtensions(" { }", 0));
+        assertEquals("[]", HubSender.withExtensions("[]", 0), "not an object: left to the hub to refuse");
     }
 
     @Test
