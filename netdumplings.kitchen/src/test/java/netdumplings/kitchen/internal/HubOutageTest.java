@@ -120,9 +120,11 @@ class HubOutageTest {
                 assertEquals(0, sender.overflowed());
                 assertEquals(2, sender.connections(), "reconnected once");
                 assertTrue(after.dumplings.size() > 0);
-                // At most a few resent after a failed write; never a loss.
+                // Never a loss; a dumpling arrives twice only when it was sent again: written
+                // after the first hub's last acknowledgement (which a 1001 cut may leave unread).
                 int duplicates = before.dumplings.size() + after.dumplings.size() - made;
-                assertTrue(duplicates >= 0 && duplicates < 10, "duplicates: " + duplicates);
+                assertTrue(duplicates >= 0 && duplicates <= sender.resent(),
+                        "duplicates: " + duplicates + ", resent: " + sender.resent());
             } finally {
                 before.close();
                 if (after != null) {
