@@ -299,25 +299,17 @@ public final class CaptureFile implements CaptureSource {
         checkBlockLength(at, length, 12);
         switch (type) {
             case BLOCK_IDB -> readInterface(at, length);
-            case BLOCK_EPB -> {
+            case BLOCK_EPB, BLOCK_PB -> {
                 if (receiver == null) {
                     return false;
                 }
                 checkBlockLength(at, length, 32);
+                // The obsolete packet block has a 16-bit interface id (then a drops count).
+                int interfaceId = type == BLOCK_EPB ? map.get(u32, at + 8) : Short.toUnsignedInt(map.get(u16, at + 8));
                 long ts = (Integer.toUnsignedLong(map.get(u32, at + 12)) << 32)
                         | Integer.toUnsignedLong(map.get(u32, at + 16));
-                packet(receiver, at, length, map.get(u32, at + 8), ts, at + 28,
-                        Integer.toUnsignedLong(map.get(u32, at + 20)), map.get(u32, at + 24));
-            }
-            case BLOCK_PB -> {
-                if (receiver == null) {
-                    return false;
-                }
-                checkBlockLength(at, length, 32);
-                long ts = (Integer.toUnsignedLong(map.get(u32, at + 12)) << 32)
-                        | Integer.toUnsignedLong(map.get(u32, at + 16));
-                packet(receiver, at, length, Short.toUnsignedInt(map.get(u16, at + 8)), ts, at + 28,
-                        Integer.toUnsignedLong(map.get(u32, at + 20)), map.get(u32, at + 24));
+                packet(receiver, at, length, interfaceId, ts, at + 28, Integer.toUnsignedLong(map.get(u32, at + 20)),
+                        map.get(u32, at + 24));
             }
             case BLOCK_SPB -> {
                 if (receiver == null) {
