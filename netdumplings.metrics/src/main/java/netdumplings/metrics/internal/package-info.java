@@ -1,0 +1,2 @@
+/** The metrics endpoint's implementation: private, never exported. */
+package netdumplings.metrics.internal;
