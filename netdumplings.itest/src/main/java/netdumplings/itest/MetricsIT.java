@@ -112,6 +112,7 @@ class MetricsIT {
                 .orElseThrow(() -> new AssertionError("no packets captured in\n" + text)));
         assertEquals(info.packetsDropped(), value(text, "netdumplings_kitchen_packets_dropped_total" + k)
                 .orElseThrow());
+        assertEquals(info.kernelDrops(), value(text, "netdumplings_kitchen_kernel_drops_total" + k).orElseThrow());
         assertEquals(0.0, value(text, "netdumplings_kitchen_running" + k).orElseThrow(), "the replay ended");
         assertFalse(info.chefs().isEmpty());
         for (ChefInfo chef : info.chefs()) {

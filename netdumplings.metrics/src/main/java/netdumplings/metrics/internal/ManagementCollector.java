@@ -74,6 +74,9 @@ final class ManagementCollector implements MultiCollector {
         out.add(counter("netdumplings_kitchen_packets_dropped", "Packets chefs never saw because their queues "
                 + "were full, over every chef", kitchens, KitchenInfo::packetsDropped,
                 ManagementCollector::kitchenLabels));
+        out.add(counter("netdumplings_kitchen_kernel_drops", "Packets the kernel dropped before the capture read "
+                + "them (pcap_stats; 0 for a file)", kitchens, KitchenInfo::kernelDrops,
+                ManagementCollector::kitchenLabels));
         out.add(counter("netdumplings_kitchen_dumplings_sent", "Dumplings the kitchen sent to its hub", kitchens,
                 KitchenInfo::dumplingsSent, ManagementCollector::kitchenLabels));
         out.add(counter("netdumplings_kitchen_dumplings_dropped", "Dumplings dropped because the buffer to the "
