@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -122,30 +121,11 @@ class ManagementIT {
     }
 
     private KitchenManagement awaitKitchen() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String filter = "(" + KitchenManagement.KITCHEN_NAME + "=" + KITCHEN + ")";
-        while (System.nanoTime() < deadline) {
-            Collection<ServiceReference<KitchenManagement>> refs =
-                    context.getServiceReferences(KitchenManagement.class, filter);
-            if (!refs.isEmpty()) {
-                return context.getService(refs.iterator().next());
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no KitchenManagement service for " + KITCHEN);
+        return Kitchens.awaitKitchen(context, KITCHEN);
     }
 
     private static KitchenInfo await(KitchenManagement management, Predicate<KitchenInfo> wanted) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        KitchenInfo last = null;
-        while (System.nanoTime() < deadline) {
-            last = management.info();
-            if (wanted.test(last)) {
-                return last;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not reached within 60 s; last: " + last);
+        return Kitchens.await(management, wanted);
     }
 
     private HubInfo awaitHub(Predicate<HubInfo> wanted) throws Exception {

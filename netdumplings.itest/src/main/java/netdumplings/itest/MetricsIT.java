@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.test.common.annotation.InjectBundleContext;
@@ -84,8 +82,8 @@ class MetricsIT {
         Map<String, Object> replay = Map.of("kitchen_name", KITCHEN, "pcap", pcap.toString(), "speed", 0.0,
                 "loop", 1, "filter", "", "hub", "localhost:" + KITCHEN_PORT);
         configurations.update(kitchen, replay);
-        KitchenManagement management = awaitKitchen();
-        KitchenInfo once = await(management, k -> done(k, DNS_PACKETS));
+        KitchenManagement management = Kitchens.awaitKitchen(context, KITCHEN);
+        KitchenInfo once = Kitchens.await(management, k -> done(k, DNS_PACKETS));
         assertEquals(DNS_PACKETS, once.packetsCaptured());
         String first = awaitScrape(metricsPort, text -> true);
         assertMatches(first, once);
@@ -94,7 +92,7 @@ class MetricsIT {
         Map<String, Object> twice = new java.util.HashMap<>(replay);
         twice.put("loop", 2);
         configurations.update(kitchen, twice);
-        KitchenInfo again = await(management(), k -> done(k, 2 * DNS_PACKETS));
+        KitchenInfo again = Kitchens.await(Kitchens.awaitKitchen(context, KITCHEN), k -> done(k, 2 * DNS_PACKETS));
         String second = awaitScrape(metricsPort, text -> value(text,
                 "netdumplings_kitchen_packets_captured_total{kitchen=\"" + KITCHEN + "\"}").orElse(0)
                 == 2 * DNS_PACKETS);
@@ -162,36 +160,5 @@ class MetricsIT {
             Thread.sleep(100);
         }
         throw new AssertionError("no wanted scrape within 60 s; last: " + last);
-    }
-
-    private KitchenManagement management() throws Exception {
-        return awaitKitchen();
-    }
-
-    private KitchenManagement awaitKitchen() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String filter = "(" + KitchenManagement.KITCHEN_NAME + "=" + KITCHEN + ")";
-        while (System.nanoTime() < deadline) {
-            Collection<ServiceReference<KitchenManagement>> refs =
-                    context.getServiceReferences(KitchenManagement.class, filter);
-            if (!refs.isEmpty()) {
-                return context.getService(refs.iterator().next());
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no KitchenManagement service for " + KITCHEN);
-    }
-
-    private static KitchenInfo await(KitchenManagement management, Predicate<KitchenInfo> wanted) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        KitchenInfo last = null;
-        while (System.nanoTime() < deadline) {
-            last = management.info();
-            if (wanted.test(last)) {
-                return last;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not reached within 60 s; last: " + last);
     }
 }
