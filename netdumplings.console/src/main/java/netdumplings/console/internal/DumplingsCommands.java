@@ -1,6 +1,9 @@
 package netdumplings.console.internal;
 
+import java.util.List;
 import java.util.Locale;
+
+import org.apache.felix.service.command.Descriptor;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -13,7 +16,9 @@ import netdumplings.api.management.KitchenInfo;
 /**
  * Gogo commands of scope {@code dumplings}: {@code kitchens}, {@code chefs}, {@code hub},
  * {@code enable [kitchen] chef}, {@code disable [kitchen] chef}. Each returns the text
- * Gogo prints, so the functions can also be called (and tested) directly.
+ * Gogo prints, so the functions can also be called (and tested) directly. Every command
+ * and argument has a {@link Descriptor}, shown by Gogo's {@code help}; a wrong argument
+ * (an unknown kitchen or chef) is answered in one line.
  */
 @Component(service = DumplingsCommands.class, property = {
     "osgi.command.scope=dumplings",
@@ -34,38 +39,60 @@ public class DumplingsCommands {
     }
 
     /** @return one line per kitchen: name, source, filter, figures */
+    @Descriptor("Lists the running kitchens: source, filter, packets captured, packets/s, drops")
     public String kitchens() {
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-20s %-30s %-24s %8s %12s %10s %8s %12s%n",
-                "KITCHEN", "SOURCE", "FILTER", "RUNNING", "CAPTURED", "PACKETS/S", "DROPS", "KERNEL DROPS"));
+        TextTable table = new TextTable("KITCHEN", "SOURCE", "FILTER", "RUNNING", ">CAPTURED", ">PACKETS/S",
+                ">DROPS", ">SENT", ">KERNEL DROPS");
+        StringBuilder failures = new StringBuilder();
         for (KitchenInfo k : registry.kitchens()) {
-            out.append(String.format(Locale.ROOT, "%-20s %-30s %-24s %8s %12d %10.1f %8d %12d%n", k.name(),
-                    (k.live() ? "interface " : "file ") + k.source(), '"' + k.filter() + '"', k.running(),
-                    k.packetsCaptured(), k.packetsPerSecond(), k.packetsDropped(), k.kernelDrops()));
+            table.row(k.name(), (k.live() ? "interface " : "file ") + k.source(), '"' + k.filter() + '"',
+                    k.running() ? "yes" : "no", k.packetsCaptured(),
+                    String.format(Locale.ROOT, "%.1f", k.packetsPerSecond()), k.packetsDropped(), k.dumplingsSent(),
+                    k.kernelDrops());
             if (k.failure() != null) {
-                out.append("  failure: ").append(k.failure()).append(System.lineSeparator());
+                failures.append("failure of ").append(k.name()).append(": ").append(k.failure())
+                        .append(System.lineSeparator());
             }
         }
-        return out.toString();
+        return table.toString() + failures;
     }
 
     /** @return one line per chef of every kitchen */
+    @Descriptor("Lists the chefs of every kitchen: enabled, bundle, packets, dumplings, errors, drops, mean handler time")
     public String chefs() {
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-                "%-20s %-22s %-8s %-28s %10s %10s %7s %7s %7s %10s%n", "KITCHEN", "CHEF", "ENABLED", "BUNDLE",
-                "PACKETS", "DUMPLINGS", "ERRORS", "INVALID", "DROPS", "MEAN(us)"));
-        for (KitchenInfo k : registry.kitchens()) {
+        return chefs(registry.kitchens());
+    }
+
+    /**
+     * @param kitchen a kitchen's name
+     * @return one line per chef of that kitchen, or one line saying there is no such kitchen
+     */
+    @Descriptor("Lists the chefs of one kitchen")
+    public String chefs(@Descriptor("the kitchen's name (see dumplings:kitchens)") String kitchen) {
+        List<KitchenInfo> all = registry.kitchens();
+        List<KitchenInfo> named = all.stream().filter(k -> k.name().equals(kitchen)).toList();
+        if (named.isEmpty()) {
+            return noSuchKitchen(kitchen, all);
+        }
+        return chefs(named);
+    }
+
+    private static String chefs(List<KitchenInfo> kitchens) {
+        TextTable table = new TextTable("KITCHEN", "CHEF", "ENABLED", "BUNDLE", ">PACKETS", ">DUMPLINGS", ">ERRORS",
+                ">INVALID", ">DROPS", ">MEAN(us)");
+        for (KitchenInfo k : kitchens) {
             for (ChefInfo c : k.chefs()) {
-                String bundle = c.bundle() == null ? "-" : c.bundle() + " " + c.bundleVersion();
-                out.append(String.format(Locale.ROOT, "%-20s %-22s %-8s %-28s %10d %10d %7d %7d %7d %10.2f%n",
-                        k.name(), c.name(), c.enabled() ? "yes" : "NO", bundle, c.packetsHandled(),
+                table.row(k.name(), c.name(), c.enabled() ? "yes" : "NO",
+                        c.bundle() == null ? "-" : c.bundle() + " " + c.bundleVersion(), c.packetsHandled(),
                         c.dumplingsMade(), c.errors(), c.invalidPayloads(), c.packetsDropped(),
-                        c.meanHandlerMicros()));
+                        String.format(Locale.ROOT, "%.2f", c.meanHandlerMicros()));
             }
         }
-        return out.toString();
+        return table.toString();
     }
 
     /** @return the hub's figures, its kitchens and its eaters */
+    @Descriptor("Shows the hub: uptime, dumplings in and out, drops, and each connected kitchen and eater")
     public String hub() {
         HubInfo h = registry.hub();
         if (!h.running()) {
@@ -75,13 +102,18 @@ public class DumplingsCommands {
                 "hub: uptime %.0f s, dumplings in %d, out %d, invalid %d, eater drops %d, kitchens %d, eaters %d%n",
                 h.uptimeSeconds(), h.dumplingsIn(), h.dumplingsOut(), h.invalidFrames(), h.eaterDrops(),
                 h.kitchens().size(), h.eaters().size()));
+        if (h.kitchens().isEmpty() && h.eaters().isEmpty()) {
+            return out.toString();
+        }
+        TextTable table = new TextTable("", "NAME", "REMOTE", ">IN", ">INVALID", ">QUEUED", ">SENT", ">DROPPED");
         for (HubInfo.Kitchen k : h.kitchens()) {
-            out.append(String.format(Locale.ROOT, "  kitchen %-20s %s:%d in %d invalid %d%n", k.name(), k.host(),
-                    k.port(), k.dumplingsIn(), k.invalidFrames()));
+            table.row("kitchen", k.name(), k.host() + ":" + k.port(), k.dumplingsIn(), k.invalidFrames(), "", "", "");
         }
         for (HubInfo.Eater e : h.eaters()) {
-            out.append(String.format(Locale.ROOT, "  eater   %-20s %s:%d queued %d sent %d dropped %d%n", e.name(),
-                    e.host(), e.port(), e.queued(), e.sent(), e.dropped()));
+            table.row("eater", e.name(), e.host() + ":" + e.port(), "", "", e.queued(), e.sent(), e.dropped());
+        }
+        for (String line : table.toString().split(System.lineSeparator())) {
+            out.append("  ").append(line).append(System.lineSeparator());
         }
         return out.toString();
     }
@@ -90,7 +122,8 @@ public class DumplingsCommands {
      * @param chef a chef's name or class name, enabled in every kitchen
      * @return what happened
      */
-    public String enable(String chef) {
+    @Descriptor("Feeds a chef packets again in every kitchen")
+    public String enable(@Descriptor("the chef's name or class name") String chef) {
         return enable(null, chef);
     }
 
@@ -99,15 +132,18 @@ public class DumplingsCommands {
      * @param chef    a chef's name or class name
      * @return what happened
      */
-    public String enable(String kitchen, String chef) {
-        return report("enabled", chef, registry.chefEnabled(kitchen, chef, true));
+    @Descriptor("Feeds a chef packets again in one kitchen")
+    public String enable(@Descriptor("the kitchen's name (see dumplings:kitchens)") String kitchen,
+            @Descriptor("the chef's name or class name") String chef) {
+        return switchChef(kitchen, chef, true);
     }
 
     /**
      * @param chef a chef's name or class name, disabled in every kitchen
      * @return what happened
      */
-    public String disable(String chef) {
+    @Descriptor("Stops feeding a chef packets in every kitchen (the capture and the other chefs go on)")
+    public String disable(@Descriptor("the chef's name or class name") String chef) {
         return disable(null, chef);
     }
 
@@ -116,8 +152,26 @@ public class DumplingsCommands {
      * @param chef    a chef's name or class name
      * @return what happened
      */
-    public String disable(String kitchen, String chef) {
-        return report("disabled", chef, registry.chefEnabled(kitchen, chef, false));
+    @Descriptor("Stops feeding a chef packets in one kitchen (the capture and the other chefs go on)")
+    public String disable(@Descriptor("the kitchen's name (see dumplings:kitchens)") String kitchen,
+            @Descriptor("the chef's name or class name") String chef) {
+        return switchChef(kitchen, chef, false);
+    }
+
+    private String switchChef(String kitchen, String chef, boolean enabled) {
+        if (kitchen != null) {
+            List<KitchenInfo> all = registry.kitchens();
+            if (all.stream().noneMatch(k -> k.name().equals(kitchen))) {
+                return noSuchKitchen(kitchen, all);
+            }
+        }
+        return report(enabled ? "enabled" : "disabled", chef, registry.chefEnabled(kitchen, chef, enabled));
+    }
+
+    /** One line, never an exception: Gogo would print its stack trace. */
+    private static String noSuchKitchen(String kitchen, List<KitchenInfo> all) {
+        return "no kitchen " + kitchen + (all.isEmpty() ? " (no kitchen runs)"
+                : " (kitchens: " + String.join(", ", all.stream().map(KitchenInfo::name).toList()) + ")");
     }
 
     private static String report(String what, String chef, int kitchens) {

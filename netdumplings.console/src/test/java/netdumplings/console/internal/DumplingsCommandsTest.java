@@ -94,7 +94,45 @@ class DumplingsCommandsTest {
                 4000, 10, 0)), List.of(new HubInfo.Eater("e1", "127.0.0.1", 4001, 3, 42, 1))));
         String hub = commands.hub();
         assertTrue(hub.startsWith("hub: uptime 12 s, dumplings in 10, out 42"), hub);
-        assertTrue(hub.contains("eater   e1") && hub.contains("queued 3 sent 42 dropped 1"), hub);
+        assertTrue(hub.lines().anyMatch(l -> l.matches(" +eater +e1 +127\\.0\\.0\\.1:4001 +3 +42 +1")), hub);
+        assertTrue(hub.lines().anyMatch(l -> l.matches(" +kitchen +k1 +127\\.0\\.0\\.1:4000 +10 +0")), hub);
+    }
+
+    @Test
+    void columnsStayAlignedWithLongNames() {
+        registry.addKitchen(new FakeKitchen("k1"));
+        registry.addKitchen(new FakeKitchen("a_kitchen_with_a_name_longer_than_any_column_was"));
+        List<String> chefs = commands.chefs().lines().toList();
+        assertEquals(3, chefs.size(), String.join("\n", chefs));
+        // The last column is right-aligned: every line ends at the same place.
+        assertTrue(chefs.stream().allMatch(l -> l.length() == chefs.get(0).length()), String.join("\n", chefs));
+        // Each number ends under the end of its header, whatever the names before it.
+        List<String> kitchens = commands.kitchens().lines().toList();
+        int capturedEnd = kitchens.get(0).indexOf("CAPTURED") + "CAPTURED".length();
+        for (String line : kitchens.subList(1, kitchens.size())) {
+            assertEquals("464", line.substring(capturedEnd - 3, capturedEnd), String.join("\n", kitchens));
+        }
+    }
+
+    @Test
+    void anUnknownKitchenIsOneLine() {
+        registry.addKitchen(new FakeKitchen("k1"));
+        assertEquals("no kitchen nosuchkitchen (kitchens: k1)", commands.chefs("nosuchkitchen"));
+        assertEquals("no kitchen nosuchkitchen (kitchens: k1)", commands.disable("nosuchkitchen", "PacketCountChef"));
+        assertTrue(commands.chefs("k1").lines().anyMatch(l -> l.startsWith("k1 ") && l.contains("PacketCountChef")));
+    }
+
+    @Test
+    void everyCommandAndArgumentIsDescribed() {
+        for (java.lang.reflect.Method m : DumplingsCommands.class.getDeclaredMethods()) {
+            if (!java.lang.reflect.Modifier.isPublic(m.getModifiers())) {
+                continue;
+            }
+            assertTrue(m.isAnnotationPresent(org.apache.felix.service.command.Descriptor.class), m.toString());
+            for (java.lang.reflect.Parameter p : m.getParameters()) {
+                assertTrue(p.isAnnotationPresent(org.apache.felix.service.command.Descriptor.class), m + " " + p);
+            }
+        }
     }
 
     @Test

@@ -344,10 +344,24 @@ public class KitchenComponent {
             b.objects.ungetService(chef);
             return;
         }
+        for (BoundChef other : bound.values()) {
+            if (other != b && other.chef != null && other.chef.name().equals(chef.name())) {
+                // Typically two versions of one chef bundle in deploy/: both cook, under one name.
+                ServiceReference<DumplingChef> o = other.objects.getServiceReference();
+                LOG.warn("kitchen {}: two bundles offer a chef named {}: {} and {}; both are fed, and their "
+                        + "dumplings carry the same chef name (remove one of the bundles)", config.kitchen__name(),
+                        chef.name(), describe(reference), describe(o));
+            }
+        }
         b.chef = chef;
         kitchen.addChef(chef);
         management.applyDisabled(kitchen);
         LOG.info("kitchen {}: feeding chef {} ({})", config.kitchen__name(), chef.name(), chef.getClass().getName());
+    }
+
+    private static String describe(ServiceReference<?> reference) {
+        org.osgi.framework.Bundle bundle = reference == null ? null : reference.getBundle();
+        return bundle == null ? "a bundle gone" : bundle.getSymbolicName() + " " + bundle.getVersion();
     }
 
     private void release(BoundChef b) {
@@ -358,6 +372,8 @@ public class KitchenComponent {
         b.chef = null;
         if (kitchen != null) {
             kitchen.removeChef(chef);
+            LOG.info("kitchen {}: stopped feeding chef {} ({})", config.kitchen__name(), chef.name(),
+                    chef.getClass().getName());
         }
         try {
             b.objects.ungetService(chef);
