@@ -145,7 +145,7 @@ public final class Netdumplings extends RuntimeLauncher {
                     if (Files.exists(file) && !Files.getLastModifiedTime(file).equals(before)) {
                         terminal.println(program + ": Web Console user \"admin\", password \""
                                 + Files.readString(file).trim() + "\" (generated at this first start; kept in "
-                                + shown(file) + ", readable by you only)");
+                                + (file.startsWith(root) ? root.relativize(file) : file) + ", readable by you only)");
                         terminal.flush();
                         return;
                     }
