@@ -13,7 +13,7 @@ import netdumplings.eater.DumplingEater;
 import netdumplings.hub.internal.HubServer;
 import netdumplings.hub.internal.HubSettings;
 import netdumplings.hub.internal.HubStatistics;
-import netdumplings.kitchen.internal.ChefStatistics;
+import netdumplings.kitchen.internal.dispatch.ChefStatistics;
 import netdumplings.kitchen.internal.Kitchen;
 
 /**

@@ -15,7 +15,7 @@ import org.pcap4j.core.RawPacketListener;
 import chefs.examples.ARPChef;
 import chefs.examples.DNSLookupChef;
 import chefs.examples.PacketCountChef;
-import netdumplings.kitchen.internal.ChefStatistics;
+import netdumplings.kitchen.internal.dispatch.ChefStatistics;
 import netdumplings.kitchen.internal.Kitchen;
 import netdumplings.kitchen.internal.Pcap4jSupport;
 import netdumplings.kitchen.internal.capture.CaptureSource;

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 import chefs.examples.ARPChef;
 import chefs.examples.DNSLookupChef;
 import chefs.examples.PacketCountChef;
-import netdumplings.kitchen.internal.ChefStatistics;
+import netdumplings.kitchen.internal.dispatch.ChefStatistics;
 import netdumplings.kitchen.internal.Kitchen;
 
 /**

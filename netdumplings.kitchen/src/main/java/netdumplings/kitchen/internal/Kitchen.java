@@ -1,5 +1,10 @@
 package netdumplings.kitchen.internal;
 
+import netdumplings.kitchen.internal.dispatch.ChefWorker;
+import netdumplings.kitchen.internal.dispatch.DumplingSink;
+import netdumplings.kitchen.internal.dispatch.ChefStatistics;
+import netdumplings.kitchen.internal.dispatch.PacketBatch;
+import netdumplings.kitchen.internal.uplink.HubSender;
 import netdumplings.kitchen.internal.packet.CapturedPacket;
 
 import static java.util.Objects.requireNonNull;
@@ -75,7 +80,7 @@ public final class Kitchen implements AutoCloseable {
      * busy chef or a slower hub, the wire cannot (0 for a live capture).
      */
     private final long waitNanos;
-    private final Consumer<byte[]> sink;
+    private final DumplingSink sink;
     private final HubSender hubSender;
     private final Consumer<String> onFailure;
 
@@ -612,7 +617,7 @@ public final class Kitchen implements AutoCloseable {
         private int batchSize = DEFAULT_BATCH_SIZE;
         private int chefQueueBatches = DEFAULT_CHEF_QUEUE_BATCHES;
         private Duration replayChefWait = DEFAULT_REPLAY_CHEF_WAIT;
-        private Consumer<byte[]> sink;
+        private DumplingSink sink;
         private String hub;
         private int hubBufferCapacity = HubSender.DEFAULT_CAPACITY;
         private String hubToken;
@@ -734,7 +739,7 @@ public final class Kitchen implements AutoCloseable {
         }
 
         /** @param sink receives every encoded dumpling, on chef threads (default: none) */
-        public Builder sink(Consumer<byte[]> sink) {
+        public Builder sink(DumplingSink sink) {
             this.sink = sink;
             return this;
         }

@@ -1,5 +1,6 @@
 package netdumplings.kitchen.internal;
 
+import netdumplings.kitchen.internal.uplink.HubSender;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;

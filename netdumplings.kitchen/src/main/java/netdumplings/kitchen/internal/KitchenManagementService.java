@@ -1,5 +1,7 @@
 package netdumplings.kitchen.internal;
 
+import netdumplings.kitchen.internal.dispatch.ChefStatistics;
+import netdumplings.kitchen.internal.uplink.HubSender;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package netdumplings.kitchen.internal;
 
+import netdumplings.kitchen.internal.dispatch.BatchRing;
+import netdumplings.kitchen.internal.dispatch.PacketBatch;
 import netdumplings.kitchen.internal.packet.CapturedPacket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,6 @@
 package netdumplings.kitchen.internal;
 
+import netdumplings.kitchen.internal.dispatch.ChefStatistics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package netdumplings.kitchen.internal;
 
+import netdumplings.kitchen.internal.dispatch.ChefStatistics;
 import static netdumplings.kitchen.internal.TestChefs.named;
 import static netdumplings.kitchen.internal.TestChefs.stats;
 import static org.junit.jupiter.api.Assertions.assertEquals;

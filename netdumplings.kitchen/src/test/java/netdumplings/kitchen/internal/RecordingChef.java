@@ -9,14 +9,14 @@ import netdumplings.api.DumplingChef;
 import netdumplings.api.SniffedPacket;
 
 /** A test chef that keeps every packet and counts interval calls. */
-class RecordingChef implements DumplingChef {
+public class RecordingChef implements DumplingChef {
     final List<SniffedPacket> packets = new CopyOnWriteArrayList<>();
     final AtomicInteger intervals = new AtomicInteger();
     final AtomicInteger starts = new AtomicInteger();
     final AtomicInteger stops = new AtomicInteger();
     private final String name;
 
-    RecordingChef(String name) {
+    public RecordingChef(String name) {
         this.name = name;
     }
 

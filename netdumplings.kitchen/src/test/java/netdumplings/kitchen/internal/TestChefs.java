@@ -1,5 +1,6 @@
 package netdumplings.kitchen.internal;
 
+import netdumplings.kitchen.internal.dispatch.ChefStatistics;
 import java.util.function.Function;
 
 import netdumplings.api.DumplingChef;

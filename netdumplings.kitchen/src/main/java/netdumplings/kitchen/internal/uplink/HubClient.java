@@ -1,4 +1,4 @@
-package netdumplings.kitchen.internal;
+package netdumplings.kitchen.internal.uplink;
 
 import static java.util.Objects.requireNonNull;
 
@@ -39,7 +39,7 @@ import org.eclipse.jetty.websocket.core.client.WebSocketCoreClient;
  * named by the {@code javax.net.ssl.trustStore} system properties) and checks the hub's
  * host name, as Jetty's client does when given nothing else.
  */
-final class HubClient implements AutoCloseable {
+public final class HubClient implements AutoCloseable {
 
     /** Default bound on opening a connection: TCP, TLS and the upgrade together. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -70,7 +70,7 @@ final class HubClient implements AutoCloseable {
      * @param writeTimeout   a frame not written within this time (a hub that stopped
      *                       reading) fails the connection
      */
-    HubClient(String name, Duration connectTimeout, Duration writeTimeout) {
+    public HubClient(String name, Duration connectTimeout, Duration writeTimeout) {
         requireNonNull(name, "name");
         this.connectTimeout = requireNonNull(connectTimeout, "connectTimeout");
         this.writeTimeout = requireNonNull(writeTimeout, "writeTimeout");
@@ -105,7 +105,7 @@ final class HubClient implements AutoCloseable {
      *
      * @throws IllegalStateException if Jetty cannot start
      */
-    void start() {
+    public void start() {
         try {
             client.start();
         } catch (Exception e) {
@@ -122,7 +122,7 @@ final class HubClient implements AutoCloseable {
      * @return the open connection
      * @throws IOException if the hub cannot be reached in time or refuses the upgrade
      */
-    HubConnection connect(URI uri, String token) throws IOException {
+    public HubConnection connect(URI uri, String token) throws IOException {
         requireNonNull(uri, "uri");
         HubConnection connection = new HubConnection(uri, writeTimeout, MAX_INCOMING_BYTES);
         CoreClientUpgradeRequest upgrade;

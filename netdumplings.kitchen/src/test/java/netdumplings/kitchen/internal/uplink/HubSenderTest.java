@@ -1,5 +1,7 @@
-package netdumplings.kitchen.internal;
+package netdumplings.kitchen.internal.uplink;
 
+import netdumplings.kitchen.internal.Kitchen;
+import netdumplings.kitchen.internal.RecordingChef;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,7 +9,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

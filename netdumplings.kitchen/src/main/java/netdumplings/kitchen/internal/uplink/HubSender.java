@@ -1,5 +1,6 @@
-package netdumplings.kitchen.internal;
+package netdumplings.kitchen.internal.uplink;
 
+import netdumplings.kitchen.internal.dispatch.DumplingSink;
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
@@ -11,7 +12,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * dumplings dropped so far ({@code "dropped"}, additive), which the hub shows in its
  * status; the same total is logged every minute while it grows and at the end.
  */
-public final class HubSender implements Consumer<byte[]>, AutoCloseable {
+public final class HubSender implements DumplingSink, AutoCloseable {
 
     /** Default buffer: dumplings kept while the hub is away. */
     public static final int DEFAULT_CAPACITY = 100_000;
@@ -167,7 +167,7 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
      * @param writeTimeout a write blocked for longer (a hub that stopped reading) drops the
      *                     connection
      */
-    HubSender(String hub, Supplier<String> hello, int capacity, String token, String name, Duration writeTimeout) {
+    public HubSender(String hub, Supplier<String> hello, int capacity, String token, String name, Duration writeTimeout) {
         this.uris = toUris(requireNonNull(hub, "hub"));
         this.uri = uris.get(0);
         this.hello = requireNonNull(hello, "hello");
@@ -184,7 +184,7 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
     }
 
     /** @return the hubs of a comma-separated list (one or more), in order */
-    static java.util.List<URI> toUris(String hubs) {
+    public static java.util.List<URI> toUris(String hubs) {
         return java.util.Arrays.stream(hubs.split(",")).map(String::trim).map(HubSender::toUri).toList();
     }
 
@@ -196,7 +196,7 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
         }
     }
 
-    static URI toUri(String hub) {
+    public static URI toUri(String hub) {
         String text = hub.contains("://") ? hub : "ws://" + hub;
         URI result = URI.create(text);
         if (result.getHost() == null || result.getPort() < 0) {
@@ -628,7 +628,7 @@ public final class HubSender implements Consumer<byte[]>, AutoCloseable {
      * @return the kitchen's hello with the additive fields of PROTOCOL.md in front: the ask
      *         for acknowledgements, and the dumplings dropped so far
      */
-    static String withExtensions(String hello, long dropped) {
+    public static String withExtensions(String hello, long dropped) {
         String body = hello.stripLeading();
         if (!body.startsWith("{")) {
             return hello; // not an object: the hub will say so

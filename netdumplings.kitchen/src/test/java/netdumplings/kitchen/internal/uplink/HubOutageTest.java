@@ -1,5 +1,6 @@
-package netdumplings.kitchen.internal;
+package netdumplings.kitchen.internal.uplink;
 
+import netdumplings.kitchen.internal.Kitchen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

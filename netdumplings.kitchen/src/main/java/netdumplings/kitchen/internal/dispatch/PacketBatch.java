@@ -1,4 +1,4 @@
-package netdumplings.kitchen.internal;
+package netdumplings.kitchen.internal.dispatch;
 
 import netdumplings.kitchen.internal.packet.CapturedPacket;
 
@@ -10,5 +10,5 @@ import netdumplings.kitchen.internal.packet.CapturedPacket;
  * @param packets the packets; only the first {@code size} are valid
  * @param size    how many packets are valid
  */
-record PacketBatch(CapturedPacket[] packets, int size) {
+public record PacketBatch(CapturedPacket[] packets, int size) {
 }

@@ -1,4 +1,4 @@
-package netdumplings.kitchen.internal;
+package netdumplings.kitchen.internal.dispatch;
 
 /**
  * What one chef of a kitchen has done so far.

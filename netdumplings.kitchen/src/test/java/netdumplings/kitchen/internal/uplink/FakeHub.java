@@ -1,9 +1,8 @@
-package netdumplings.kitchen.internal;
+package netdumplings.kitchen.internal.uplink;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package netdumplings.kitchen.internal;
+package netdumplings.kitchen.internal.dispatch;
 
 import netdumplings.kitchen.internal.packet.CapturedPacket;
 
@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +36,7 @@ import netdumplings.api.json.DumplingJson;
  * in one go), while a partial batch (live capture, the end of a file, a replay pause) or
  * {@link #nudge()} wakes it at once: latency stays bounded by the capture's flush points.
  */
-final class ChefWorker implements ChefContext {
+public final class ChefWorker implements ChefContext {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChefWorker.class);
     /** At most one log line per chef per this many nanoseconds for repeated failures. */
@@ -50,7 +49,7 @@ final class ChefWorker implements ChefContext {
     private final String kitchenName;
     private final Duration pokeInterval;
     private final long pokeNanos;
-    private final Consumer<byte[]> sink;
+    private final DumplingSink sink;
     /**
      * A full batch wakes a parked worker only when this many wait (or the ring holds fewer).
      * Each wake-up is a system call on the capture thread and a context switch on a busy
@@ -95,8 +94,8 @@ final class ChefWorker implements ChefContext {
     private long lastDropLog = System.nanoTime() - LOG_EVERY_NANOS;
     private long errorsSinceLog;
 
-    ChefWorker(DumplingChef chef, String kitchenName, Duration pokeInterval, int queueBatches,
-            Consumer<byte[]> sink) {
+    public ChefWorker(DumplingChef chef, String kitchenName, Duration pokeInterval, int queueBatches,
+            DumplingSink sink) {
         this.chef = requireNonNull(chef, "chef");
         this.chefName = requireNonNull(chef.name(), "chef.name()");
         this.kitchenName = requireNonNull(kitchenName, "kitchenName");
@@ -109,15 +108,15 @@ final class ChefWorker implements ChefContext {
         thread.setDaemon(true);
     }
 
-    DumplingChef chef() {
+    public DumplingChef chef() {
         return chef;
     }
 
-    String chefName() {
+    public String chefName() {
         return chefName;
     }
 
-    void start() {
+    public void start() {
         thread.start();
     }
 
@@ -135,7 +134,7 @@ final class ChefWorker implements ChefContext {
      * @param waitNanos how long to wait for room at most; 0 drops at once (live capture)
      * @param giveUp    ends a wait early when true (the kitchen is closing)
      */
-    void offer(PacketBatch batch, long waitNanos, BooleanSupplier giveUp) {
+    public void offer(PacketBatch batch, long waitNanos, BooleanSupplier giveUp) {
         if (!enabled) {
             return; // disabled on purpose: not a drop
         }
@@ -186,7 +185,7 @@ final class ChefWorker implements ChefContext {
     }
 
     /** Capture thread only: wakes the worker if a batch was queued without waking it. */
-    void nudge() {
+    public void nudge() {
         if (wakeOwed) {
             wakeOwed = false;
             LockSupport.unpark(thread);
@@ -194,17 +193,17 @@ final class ChefWorker implements ChefContext {
     }
 
     /** The capture has ended: run the interval handler once more when the queue is drained. */
-    void captureEnded() {
+    public void captureEnded() {
         endPending = true;
         LockSupport.unpark(thread);
     }
 
-    boolean awaitEndHandled(long nanos) throws InterruptedException {
+    public boolean awaitEndHandled(long nanos) throws InterruptedException {
         return endHandled.await(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Stops feeding the chef, calls its {@code stop()}, and waits a while for that. */
-    void stop() {
+    public void stop() {
         running = false; // the worker leaves what is queued to the garbage collector
         LockSupport.unpark(thread);
         if (Thread.currentThread() != thread) {
@@ -220,16 +219,16 @@ final class ChefWorker implements ChefContext {
         }
     }
 
-    boolean enabled() {
+    public boolean enabled() {
         return enabled;
     }
 
     /** @param enabled whether the capture thread feeds this chef */
-    void enabled(boolean enabled) {
+    public void enabled(boolean enabled) {
         this.enabled = enabled;
     }
 
-    ChefStatistics statistics() {
+    public ChefStatistics statistics() {
         return new ChefStatistics(chefName, chef.getClass().getName(), packets, dumplings.sum(),
                 errors, invalidPayloads.sum(), dropped, handlerNanos);
     }

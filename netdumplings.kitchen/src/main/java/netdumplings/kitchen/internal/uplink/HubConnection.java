@@ -1,4 +1,4 @@
-package netdumplings.kitchen.internal;
+package netdumplings.kitchen.internal.uplink;
 
 import static java.util.Objects.requireNonNull;
 
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * else the hub might send, within {@link #maxIncomingBytes} a message, and completes
  * {@link #done} when the connection ends (Jetty answers the hub's close itself).
  */
-final class HubConnection implements FrameHandler, AutoCloseable {
+public final class HubConnection implements FrameHandler, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HubConnection.class);
     /**
@@ -70,14 +70,14 @@ final class HubConnection implements FrameHandler, AutoCloseable {
      * @param writeTimeout     a frame not written within this time fails, with the connection
      * @param maxIncomingBytes a message from the hub over this size fails the connection
      */
-    HubConnection(URI uri, Duration writeTimeout, long maxIncomingBytes) {
+    public HubConnection(URI uri, Duration writeTimeout, long maxIncomingBytes) {
         this.uri = requireNonNull(uri, "uri");
         this.writeTimeoutMillis = Math.max(1, requireNonNull(writeTimeout, "writeTimeout").toMillis());
         this.maxIncomingBytes = maxIncomingBytes;
     }
 
     /** @return whether the connection is open: not closed by either side, not failed */
-    boolean open() {
+    public boolean open() {
         CoreSession s = session;
         return s != null && s.isOutputOpen() && !done.isDone();
     }
@@ -89,7 +89,7 @@ final class HubConnection implements FrameHandler, AutoCloseable {
      *
      * @throws IOException if the connection failed or was closed, or the write timed out
      */
-    void writeText(List<byte[]> texts, int from, int to) throws IOException {
+    public void writeText(List<byte[]> texts, int from, int to) throws IOException {
         if (from >= to) {
             return;
         }
@@ -112,7 +112,7 @@ final class HubConnection implements FrameHandler, AutoCloseable {
     }
 
     /** Writes one text message (the hello). */
-    void writeText(byte[] text) throws IOException {
+    public void writeText(byte[] text) throws IOException {
         writeText(List.of(text), 0, 1);
     }
 
@@ -140,7 +140,7 @@ final class HubConnection implements FrameHandler, AutoCloseable {
      * Starts the close handshake; {@link #done} completes when the hub answered it (or the
      * connection ended otherwise).
      */
-    void writeClose(int code, String reason) {
+    public void writeClose(int code, String reason) {
         CoreSession s = session;
         if (s != null) {
             s.close(code, reason, Callback.NOOP);
@@ -148,7 +148,7 @@ final class HubConnection implements FrameHandler, AutoCloseable {
     }
 
     /** Cuts the connection at once (a pending write fails). */
-    void abort() {
+    public void abort() {
         CoreSession s = session;
         if (s != null) {
             s.abort();
@@ -211,7 +211,7 @@ final class HubConnection implements FrameHandler, AutoCloseable {
      * @param payload a text message from the hub
      * @return N of {@code {"ack": N}} (the exact form the hub sends, spaces allowed), or -1
      */
-    static long ackOf(ByteBuffer payload) {
+    public static long ackOf(ByteBuffer payload) {
         if (payload == null || payload.remaining() > 64) {
             return -1;
         }

@@ -1,4 +1,4 @@
-package netdumplings.kitchen.internal;
+package netdumplings.kitchen.internal.dispatch;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -11,7 +11,7 @@ import java.lang.invoke.VarHandle;
  * copy of the other's index, so the shared lines are read only when the cache says full
  * (producer) or empty (consumer).
  */
-final class BatchRing {
+public final class BatchRing {
 
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
@@ -39,7 +39,7 @@ final class BatchRing {
     private long tailSeen;
 
     /** @param capacity batches held at most (at least 1) */
-    BatchRing(int capacity) {
+    public BatchRing(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, not " + capacity);
         }
@@ -47,7 +47,7 @@ final class BatchRing {
     }
 
     /** Producer only. @return whether the batch was queued (false: full) */
-    boolean offer(PacketBatch batch) {
+    public boolean offer(PacketBatch batch) {
         long t = (long) TAIL.getOpaque(this);
         if (t - headSeen >= slots.length) {
             headSeen = (long) HEAD.getAcquire(this);
@@ -63,7 +63,7 @@ final class BatchRing {
     }
 
     /** Consumer only. @return the oldest batch, or null if none */
-    PacketBatch poll() {
+    public PacketBatch poll() {
         long h = (long) HEAD.getOpaque(this);
         if (h >= tailSeen) {
             tailSeen = (long) TAIL.getAcquire(this);
@@ -79,12 +79,12 @@ final class BatchRing {
     }
 
     /** @return batches held at most */
-    int capacity() {
+    public int capacity() {
         return slots.length;
     }
 
     /** @return batches queued now (exact from either side's thread, a snapshot elsewhere) */
-    int size() {
+    public int size() {
         // Full volatile reads: the worker's "about to sleep" check must not be reordered
         // before its volatile write of the sleeping flag.
         return (int) (tail - head);
