@@ -29,6 +29,7 @@ import netdumplings.api.NetDumplingsException;
 import netdumplings.api.json.DumplingJson;
 import netdumplings.kitchen.internal.capture.CaptureException;
 import netdumplings.kitchen.internal.capture.CaptureSource;
+import netdumplings.kitchen.internal.capture.ReplayPacing;
 import netdumplings.kitchen.internal.capture.LiveCapture;
 
 /**
@@ -480,9 +481,7 @@ public final class Kitchen implements AutoCloseable {
         private long captured;
         private CaptureSource current;
         private boolean live;
-        private long previousPacketNanos;
-        private long replayOffsetNanos;
-        private long replayStart;
+        private final ReplayPacing pacing = speed > 0 ? new ReplayPacing(speed, maxGapNanos) : null;
         private final BooleanSupplier closing = () -> stopping;
 
         void replay(CaptureSource h) {
@@ -510,7 +509,9 @@ public final class Kitchen implements AutoCloseable {
             current = h;
             handle = h;
             live = isLive;
-            previousPacketNanos = Long.MIN_VALUE;
+            if (pacing != null) {
+                pacing.restart();
+            }
         }
 
         @Override
@@ -532,23 +533,9 @@ public final class Kitchen implements AutoCloseable {
             }
         }
 
-        /**
-         * Sleeps to honour the recorded gap before this packet (capped at the maximum gap;
-         * a backwards step counts as none), divided by the speed. Due times are kept
-         * relative to the start of the pass, so sleeping's inaccuracy does not add up.
-         */
+        /** Sleeps until the packet is due ({@link ReplayPacing}: the recorded gap over the speed). */
         private void pace(CapturedPacket packet) {
-            long at = packet.epochNanos();
-            if (previousPacketNanos == Long.MIN_VALUE) {
-                previousPacketNanos = at;
-                replayOffsetNanos = 0;
-                replayStart = System.nanoTime();
-                return;
-            }
-            long gap = Math.min(Math.max(0, at - previousPacketNanos), maxGapNanos);
-            previousPacketNanos = at;
-            replayOffsetNanos += gap;
-            long due = replayStart + (long) (replayOffsetNanos / speed);
+            long due = pacing.due(packet.epochNanos(), System.nanoTime());
             long wait = due - System.nanoTime();
             if (wait > 0) {
                 flush(); // chefs get what came before the gap now, not after it
