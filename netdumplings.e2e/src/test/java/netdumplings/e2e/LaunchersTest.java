@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -451,6 +452,47 @@ class LaunchersTest {
         } finally {
             all.process().destroy();
             all.awaitExit();
+        }
+    }
+
+    /** The status line of a GET / on a port with the given Host header, over a plain socket. */
+    private static String statusLine(int port, String host) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(60_000);
+            socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
+    /**
+     * Issue 11: --allowed-host adds a name the hub answers to (a name it serves under behind
+     * a proxy, say), as does a --config file's allowed_hosts=a,b (two names); any other
+     * name is refused (DNS rebinding).
+     */
+    @Test
+    void allowedHostsComeFromTheCommandLineOrTheConfigFile(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("hub.cfg"), "allowed_hosts=one.example, two.example\n");
+        Map<List<String>, List<String>> runs = Map.of(
+                List.of("--allowed-host", "dumplings.example"), List.of("dumplings.example", "localhost"),
+                List.of("--config", config.toString()), List.of("one.example", "two.example"));
+        for (Map.Entry<List<String>, List<String>> run : runs.entrySet()) {
+            int out = freePort();
+            List<String> command = new ArrayList<>(List.of("nd-hub", "-i", Integer.toString(freePort()), "-o",
+                    Integer.toString(out)));
+            command.addAll(run.getKey());
+            Running hub = start(dir, "hub-" + out, command.toArray(String[]::new));
+            try {
+                hub.awaitOutput("hub listening");
+                for (String allowed : run.getValue()) {
+                    assertEquals("HTTP/1.1 200 OK", statusLine(out, allowed + ":" + out), run.getKey() + ": " + allowed);
+                }
+                assertEquals("HTTP/1.1 403 Forbidden", statusLine(out, "evil.example:" + out));
+            } finally {
+                hub.process().destroy();
+                hub.awaitExit();
+            }
         }
     }
 }

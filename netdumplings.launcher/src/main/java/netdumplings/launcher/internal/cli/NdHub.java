@@ -20,6 +20,10 @@ import picocli.CommandLine.Option;
     "", "Listening beyond this machine (e.g. -a 0.0.0.0) without both tokens logs a warning."})
 public final class NdHub extends RuntimeLauncher {
 
+    /** The hub settings that are lists of strings. */
+    private static final java.util.Set<String> LIST_SETTINGS = java.util.Set.of("allowed_origins", "allowed_hosts",
+            "nats_servers");
+
     @Option(names = {"-a", "--address"}, paramLabel = "ADDRESS", descriptionKey = "hub.address")
     String address;
 
@@ -49,6 +53,9 @@ public final class NdHub extends RuntimeLauncher {
 
     @Option(names = "--allowed-origin", paramLabel = "ORIGIN", descriptionKey = "hub.allowed_origins")
     List<String> allowedOrigins = new ArrayList<>();
+
+    @Option(names = "--allowed-host", paramLabel = "HOST", descriptionKey = "hub.allowed_hosts")
+    List<String> allowedHosts = new ArrayList<>();
 
     @Option(names = "--max-connections", paramLabel = "N", descriptionKey = "hub.max_connections")
     int maxConnections;
@@ -105,6 +112,9 @@ public final class NdHub extends RuntimeLauncher {
         }
         if (!allowedOrigins.isEmpty()) {
             put(values, explicit, "allowed_origins", List.copyOf(allowedOrigins));
+        }
+        if (!allowedHosts.isEmpty()) {
+            put(values, explicit, "allowed_hosts", List.copyOf(allowedHosts));
         }
         if (!nats.isEmpty()) {
             put(values, explicit, "nats_servers", List.copyOf(nats));
@@ -190,7 +200,8 @@ public final class NdHub extends RuntimeLauncher {
             }
             String value = trimmed.substring(eq + 1).strip();
             // Text: Declarative Services converts it to the field's type.
-            put(values, explicit, key, key.equals("allowed_origins") || key.equals("nats_servers") ? List.of(value.split("[,\\s]+")) : value);
+            // The list settings: "a,b" or "a b" is two values, as File Install reads them.
+            put(values, explicit, key, LIST_SETTINGS.contains(key) ? List.of(value.split("[,\\s]+")) : value);
         }
     }
 }
