@@ -382,7 +382,7 @@ public final class HubServer implements AutoCloseable {
         try {
             connector.open();
         } catch (IOException | RuntimeException e) {
-            throw new HubStartException("cannot listen on " + settings.address() + ":" + port + ": " + why(e), e);
+            throw cannotListen(settings.address(), port, e);
         }
     }
 
@@ -398,15 +398,17 @@ public final class HubServer implements AutoCloseable {
         if (port == 0) {
             return;
         }
-        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
-            // As Jetty binds: a port in TIME_WAIT after our own listener is not "in use".
-            socket.setReuseAddress(true);
-            socket.bind(new java.net.InetSocketAddress(address, port));
+        // Bound as Jetty binds (an NIO channel, SO_REUSEADDR), so it fails as Jetty would.
+        try (java.nio.channels.ServerSocketChannel channel = java.nio.channels.ServerSocketChannel.open()) {
+            channel.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(new java.net.InetSocketAddress(address, port));
         } catch (IOException | RuntimeException e) {
-            throw new HubStartException("cannot listen on " + address + ":" + port + ": "
-                    + (e instanceof java.net.SocketException && e.getMessage() != null
-                            && e.getMessage().startsWith("Unresolved") ? "unknown host" : why(e)), e);
+            throw cannotListen(address, port, e);
         }
+    }
+
+    private static HubStartException cannotListen(String address, int port, Throwable e) {
+        return new HubStartException("cannot listen on " + address + ":" + port + ": " + why(e), e);
     }
 
     private static String why(Throwable e) {

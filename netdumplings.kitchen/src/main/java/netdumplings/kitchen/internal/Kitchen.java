@@ -1,12 +1,5 @@
 package netdumplings.kitchen.internal;
 
-import netdumplings.kitchen.internal.dispatch.ChefWorker;
-import netdumplings.kitchen.internal.dispatch.DumplingSink;
-import netdumplings.kitchen.internal.dispatch.ChefStatistics;
-import netdumplings.kitchen.internal.dispatch.PacketBatch;
-import netdumplings.kitchen.internal.uplink.HubSender;
-import netdumplings.kitchen.internal.packet.CapturedPacket;
-
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
@@ -29,8 +22,14 @@ import netdumplings.api.NetDumplingsException;
 import netdumplings.api.json.DumplingJson;
 import netdumplings.kitchen.internal.capture.CaptureException;
 import netdumplings.kitchen.internal.capture.CaptureSource;
-import netdumplings.kitchen.internal.capture.ReplayPacing;
 import netdumplings.kitchen.internal.capture.LiveCapture;
+import netdumplings.kitchen.internal.capture.ReplayPacing;
+import netdumplings.kitchen.internal.dispatch.ChefStatistics;
+import netdumplings.kitchen.internal.dispatch.ChefWorker;
+import netdumplings.kitchen.internal.dispatch.DumplingSink;
+import netdumplings.kitchen.internal.dispatch.PacketBatch;
+import netdumplings.kitchen.internal.packet.CapturedPacket;
+import netdumplings.kitchen.internal.uplink.HubSender;
 
 /**
  * The kitchen engine, plain Java (usable without OSGi): captures packets live or from a

@@ -1,12 +1,14 @@
 package netdumplings.kitchen.internal;
 
-import netdumplings.kitchen.internal.uplink.HubSender;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 import netdumplings.api.NetDumplingsException;
+import netdumplings.kitchen.internal.uplink.HubSender;
 
 /**
  * Checks a {@link KitchenConfiguration} before it is applied, so an invalid one is refused
@@ -44,17 +46,17 @@ final class KitchenConfigurationCheck {
         requireNonNull(c, "configuration");
         // Config Admin hands over what a .cfg file says: SCR converts a value to its
         // field's type only when the field is read, and throws when it cannot.
-        for (var field : new String[] {"poke_interval", "speed", "loop", "snaplen", "promiscuous"}) {
+        Map<String, Runnable> typed = new LinkedHashMap<>();
+        typed.put("poke_interval", c::poke__interval);
+        typed.put("speed", c::speed);
+        typed.put("loop", c::loop);
+        typed.put("snaplen", c::snaplen);
+        typed.put("promiscuous", c::promiscuous);
+        for (Map.Entry<String, Runnable> field : typed.entrySet()) {
             try {
-                switch (field) {
-                    case "poke_interval" -> c.poke__interval();
-                    case "speed" -> c.speed();
-                    case "loop" -> c.loop();
-                    case "snaplen" -> c.snaplen();
-                    default -> c.promiscuous();
-                }
+                field.getValue().run();
             } catch (RuntimeException e) {
-                return Optional.of(field + ": not a value of its type (" + oneLine(e) + ")");
+                return Optional.of(field.getKey() + ": not a value of its type (" + oneLine(e) + ")");
             }
         }
         if (c.kitchen__name() == null || c.kitchen__name().isBlank()) {

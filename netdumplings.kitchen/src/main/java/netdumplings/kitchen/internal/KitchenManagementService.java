@@ -1,7 +1,5 @@
 package netdumplings.kitchen.internal;
 
-import netdumplings.kitchen.internal.dispatch.ChefStatistics;
-import netdumplings.kitchen.internal.uplink.HubSender;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
@@ -15,6 +13,8 @@ import org.osgi.framework.Bundle;
 import netdumplings.api.management.ChefInfo;
 import netdumplings.api.management.KitchenInfo;
 import netdumplings.api.management.KitchenManagement;
+import netdumplings.kitchen.internal.dispatch.ChefStatistics;
+import netdumplings.kitchen.internal.uplink.HubSender;
 
 /**
  * The {@link KitchenManagement} service of one {@link KitchenComponent}: lives as long as the

@@ -1,6 +1,5 @@
 package netdumplings.kitchen.internal;
 
-import netdumplings.kitchen.internal.dispatch.ChefStatistics;
 import static netdumplings.kitchen.internal.TestChefs.stats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,6 +22,7 @@ import org.pcap4j.packet.Packet;
 
 import netdumplings.api.DumplingChef;
 import netdumplings.api.SniffedPacket;
+import netdumplings.kitchen.internal.dispatch.ChefStatistics;
 import netdumplings.testing.SampleCaptures;
 
 /**

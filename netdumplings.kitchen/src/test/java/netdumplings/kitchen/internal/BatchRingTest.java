@@ -1,9 +1,5 @@
 package netdumplings.kitchen.internal;
 
-import netdumplings.kitchen.internal.dispatch.BatchRing;
-import netdumplings.kitchen.internal.dispatch.PacketBatch;
-import netdumplings.kitchen.internal.packet.CapturedPacket;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+
+import netdumplings.kitchen.internal.dispatch.BatchRing;
+import netdumplings.kitchen.internal.dispatch.PacketBatch;
+import netdumplings.kitchen.internal.packet.CapturedPacket;
 
 /** The chefs' lock-free hand-off: order, bound, and wrap-around. */
 class BatchRingTest {

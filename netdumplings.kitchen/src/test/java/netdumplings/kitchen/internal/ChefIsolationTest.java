@@ -1,6 +1,5 @@
 package netdumplings.kitchen.internal;
 
-import netdumplings.kitchen.internal.dispatch.ChefStatistics;
 import static netdumplings.kitchen.internal.TestChefs.named;
 import static netdumplings.kitchen.internal.TestChefs.stats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import netdumplings.api.DumplingChef;
 import netdumplings.api.SniffedPacket;
+import netdumplings.kitchen.internal.dispatch.ChefStatistics;
 import netdumplings.testing.SampleCaptures;
 
 /**

@@ -1,9 +1,10 @@
 package netdumplings.kitchen.internal;
 
-import netdumplings.kitchen.internal.dispatch.ChefStatistics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
+
+import netdumplings.kitchen.internal.dispatch.ChefStatistics;
 
 /** The figures the kitchen logs when a chef stops are named and formatted, not a record's toString(). */
 class ChefStatisticsLogTest {

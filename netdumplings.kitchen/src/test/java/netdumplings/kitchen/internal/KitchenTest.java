@@ -1,6 +1,5 @@
 package netdumplings.kitchen.internal;
 
-import netdumplings.kitchen.internal.dispatch.ChefStatistics;
 import static netdumplings.kitchen.internal.TestChefs.named;
 import static netdumplings.kitchen.internal.TestChefs.stats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,6 +26,7 @@ import netdumplings.api.DumplingDriver;
 import netdumplings.api.NetDumplingsException;
 import netdumplings.api.SniffedPacket;
 import netdumplings.api.json.DumplingJson;
+import netdumplings.kitchen.internal.dispatch.ChefStatistics;
 import netdumplings.testing.SampleCaptures;
 
 /** The engine on real captures: hand-off, drops, errors, intervals, replay options, errors. */

@@ -1,10 +1,10 @@
 package netdumplings.kitchen.internal;
 
-import netdumplings.kitchen.internal.dispatch.ChefStatistics;
 import java.util.function.Function;
 
 import netdumplings.api.DumplingChef;
 import netdumplings.api.SniffedPacket;
+import netdumplings.kitchen.internal.dispatch.ChefStatistics;
 
 /** Helpers the kitchen tests share: a chef made of a name and a handler, and a chef's figures. */
 final class TestChefs {

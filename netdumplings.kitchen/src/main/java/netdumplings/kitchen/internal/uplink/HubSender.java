@@ -1,6 +1,5 @@
 package netdumplings.kitchen.internal.uplink;
 
-import netdumplings.kitchen.internal.dispatch.DumplingSink;
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
@@ -16,6 +15,8 @@ import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import netdumplings.kitchen.internal.dispatch.DumplingSink;
 
 /**
  * Sends a kitchen's dumplings to the hub over a WebSocket (Jetty's core client, through

@@ -1,6 +1,5 @@
 package netdumplings.kitchen.internal.uplink;
 
-import netdumplings.kitchen.internal.Kitchen;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +19,7 @@ import netdumplings.api.SniffedPacket;
 import netdumplings.hub.internal.HubSecurity;
 import netdumplings.hub.internal.HubServer;
 import netdumplings.hub.internal.HubSettings;
+import netdumplings.kitchen.internal.Kitchen;
 import netdumplings.testing.Await;
 import netdumplings.testing.SampleCaptures;
 

@@ -1,7 +1,5 @@
 package netdumplings.kitchen.internal.uplink;
 
-import netdumplings.kitchen.internal.Kitchen;
-import netdumplings.kitchen.internal.RecordingChef;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +22,8 @@ import netdumplings.api.EaterHello;
 import netdumplings.api.json.DumplingJson;
 import netdumplings.hub.internal.HubServer;
 import netdumplings.hub.internal.HubSettings;
+import netdumplings.kitchen.internal.Kitchen;
+import netdumplings.kitchen.internal.RecordingChef;
 import netdumplings.testing.Await;
 import netdumplings.testing.SampleCaptures;
 
