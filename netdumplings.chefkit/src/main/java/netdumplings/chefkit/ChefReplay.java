@@ -2,7 +2,9 @@ package netdumplings.chefkit;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import netdumplings.api.Dumpling;
@@ -38,8 +40,15 @@ public final class ChefReplay {
      * @param packets   the packets read from the file
      * @param failure   why reading the file stopped before its end (a truncated file, say:
      *                  the packets before are replayed), or null
+     * @param errors    per chef name, how many times its handlers threw (the kitchen catches,
+     *                  counts and goes on); since 1.1
      */
-    public record Result(List<Dumpling> dumplings, long packets, String failure) {
+    public record Result(List<Dumpling> dumplings, long packets, String failure, Map<String, Long> errors) {
+
+        /** A result without error counts (chefkit 1.0's constructor). */
+        public Result(List<Dumpling> dumplings, long packets, String failure) {
+            this(dumplings, packets, failure, Map.of());
+        }
 
         /**
          * @param chef a chef's name ({@link DumplingChef#name()})
@@ -86,6 +95,7 @@ public final class ChefReplay {
         }
         long packets;
         String failure;
+        Map<String, Long> errors = new LinkedHashMap<>();
         try (Kitchen kitchen = builder.build()) {
             kitchen.start();
             if (!kitchen.awaitCaptureEnd(LIMIT)) {
@@ -93,7 +103,8 @@ public final class ChefReplay {
             }
             packets = kitchen.packetsCaptured();
             failure = kitchen.failure().orElse(null);
+            kitchen.statistics().forEach(s -> errors.put(s.chef(), s.errors()));
         }
-        return new Result(sent.stream().map(DumplingJson::fromJson).toList(), packets, failure);
+        return new Result(sent.stream().map(DumplingJson::fromJson).toList(), packets, failure, errors);
     }
 }
