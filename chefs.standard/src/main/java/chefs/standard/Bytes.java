@@ -15,6 +15,11 @@ final class Bytes {
         return (b[at] & 0xff) << 8 | (b[at + 1] & 0xff);
     }
 
+    /** @return the big-endian unsigned 24 bits at {@code at} */
+    static int uint24(byte[] b, int at) {
+        return (b[at] & 0xff) << 16 | uint16(b, at + 1);
+    }
+
     /** @return the big-endian 32 bits at {@code at} */
     static int int32(byte[] b, int at) {
         return uint16(b, at) << 16 | uint16(b, at + 2);
@@ -28,5 +33,14 @@ final class Bytes {
     /** @return the six bytes at {@code at} as a MAC address, {@code 00:0e:86:11:c0:75} */
     static String mac(byte[] b, int at) {
         return MAC.formatHex(b, at, at + 6);
+    }
+
+    /**
+     * @param address an IPv4 or IPv6 address as text
+     * @param port    a port
+     * @return {@code 10.0.0.1:443}, or {@code [2001:db8::1]:443} for IPv6
+     */
+    static String endpoint(String address, int port) {
+        return address.indexOf(':') >= 0 ? "[" + address + "]:" + port : address + ":" + port;
     }
 }

@@ -29,7 +29,8 @@ class MalformedCapturesTest {
     /** @return one of each standard chef, with its default configuration */
     static List<DumplingChef> standardChefs() {
         return List.of(new DhcpChef(Configurations.of(DhcpChef.Config.class)),
-                new TopTalkersChef(Configurations.of(TopTalkersChef.Config.class)));
+                new TopTalkersChef(Configurations.of(TopTalkersChef.Config.class)),
+                new TlsServerNameChef(Configurations.of(TlsServerNameChef.Config.class)));
     }
 
     @ParameterizedTest
