@@ -1,5 +1,8 @@
 package netdumplings.e2e;
 
+import static netdumplings.e2e.Launched.freePort;
+import static netdumplings.e2e.Launched.start;
+import static netdumplings.e2e.Launched.startIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LaunchersTest {
 
-    private static final Path BIN = Path.of(System.getProperty("netdumplings.root"), "bin");
+    private static final Path BIN = Launched.BIN;
 
     record Result(int exit, String stdout, List<String> stderr) {
     }
@@ -147,53 +150,6 @@ class LaunchersTest {
     private static final Path PCAPS = Path.of(System.getProperty("netdumplings.root")).resolve("../shared/pcaps")
             .normalize();
 
-    /** A launcher running in the background, its output in files. */
-    record Running(Process process, Path out, Path err) {
-        String stdout() throws IOException {
-            return Files.readString(out);
-        }
-
-        String stderr() throws IOException {
-            return Files.readString(err);
-        }
-
-        void awaitOutput(String text) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!(stdout() + stderr()).contains(text)) {
-                assertTrue(System.nanoTime() < deadline && process.isAlive(),
-                        "no \"" + text + "\" in: " + stdout() + stderr());
-                Thread.sleep(100);
-            }
-        }
-
-        int awaitExit() throws Exception {
-            assertTrue(process.waitFor(180, TimeUnit.SECONDS), "did not end: " + stdout() + stderr());
-            return process.exitValue();
-        }
-    }
-
-    private static Running start(Path dir, String name, String... command) throws IOException {
-        return startIn(null, dir, name, command);
-    }
-
-    /** Starts a launcher in a working directory (null: this JVM's). */
-    private static Running startIn(Path cwd, Path dir, String name, String... command) throws IOException {
-        List<String> line = new ArrayList<>(List.of(command));
-        line.set(0, BIN.resolve(command[0]).toString());
-        Path out = dir.resolve(name + ".out");
-        Path err = dir.resolve(name + ".err");
-        Process process = new ProcessBuilder(line).directory(cwd == null ? null : cwd.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        return new Running(process, out, err);
-    }
-
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     /** The number of packets in a capture, as capinfos counts them. */
     private static long capinfosPackets(Path pcap) throws Exception {
         Process p = new ProcessBuilder("capinfos", "-c", "-M", "-T", "-r", pcap.toString()).start();
@@ -207,7 +163,7 @@ class LaunchersTest {
         int in = freePort();
         int out = freePort();
         // click's syntaxes: --in-port=N and -oN.
-        Running hub = start(dir, "hub1", "nd-hub", "--in-port=" + in, "-o" + out);
+        Launched hub = start(dir, "hub1", "nd-hub", "--in-port=" + in, "-o" + out);
         hub.awaitOutput("hub listening on localhost:" + in + " for kitchens and localhost:" + out);
         java.util.concurrent.CompletableFuture<Integer> closeCode = new java.util.concurrent.CompletableFuture<>();
         java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
@@ -230,7 +186,7 @@ class LaunchersTest {
         assertEquals(0, hub.awaitExit(), hub.stderr());
         assertTrue(hub.stderr().contains("hub stopped after"), hub.stderr()); // the log: stderr
         long stopped = System.nanoTime();
-        Running again = start(dir, "hub2", "nd-hub", "-i" + in, "--out-port", Integer.toString(out));
+        Launched again = start(dir, "hub2", "nd-hub", "-i" + in, "--out-port", Integer.toString(out));
         try {
             again.awaitOutput("hub listening on localhost:" + in + " for kitchens and localhost:" + out);
             System.out.printf("nd-hub restarted on the same ports: listening %.1f s after the old one ended%n",
@@ -249,11 +205,11 @@ class LaunchersTest {
         String pcap = "../shared/pcaps/malformed/ipv4-malformed.pcapng";
         assertEquals(2, capinfosPackets(root.resolve(pcap)));
         int in = freePort();
-        Running hub = start(dir, "hub", "nd-hub", "-i", Integer.toString(in), "-o", Integer.toString(freePort()));
+        Launched hub = start(dir, "hub", "nd-hub", "-i", Integer.toString(in), "-o", Integer.toString(freePort()));
         try {
             hub.awaitOutput("hub listening");
             // With no filter, both packets reach the chefs.
-            Running all = startIn(root, dir, "all", "nd-sniff", "-h", "localhost:" + in, "--pcap", pcap,
+            Launched all = startIn(root, dir, "all", "nd-sniff", "-h", "localhost:" + in, "--pcap", pcap,
                     "--filter", "", "--loop", "1", "--speed", "0");
             assertEquals(0, all.awaitExit(), all.stdout() + all.stderr());
             assertTrue(all.stdout().contains(": 2 packets read"), all.stdout());
@@ -261,7 +217,7 @@ class LaunchersTest {
             // The command as it stands: the default filter "tcp or udp or arp" keeps
             // 1, as libpcap's BPF decides: frame 2's IPv4 protocol byte is 7, neither TCP nor UDP
             // (xxd of the file; tshark calls the frame "Bogus IPv4 version").
-            Running sniff = startIn(root, dir, "sniff", "nd-sniff", "-h", "localhost:" + in, "--pcap", pcap,
+            Launched sniff = startIn(root, dir, "sniff", "nd-sniff", "-h", "localhost:" + in, "--pcap", pcap,
                     "--loop", "1", "--speed", "0");
             assertEquals(0, sniff.awaitExit(), sniff.stdout() + sniff.stderr());
             assertTrue(sniff.stdout().contains("replayed " + root.resolve(pcap).normalize() + ": 1 packets read"),
@@ -277,18 +233,18 @@ class LaunchersTest {
     void twoSniffsFromOneCheckoutReplayAtOnceAndEndWithASummary(@TempDir Path dir) throws Exception {
         int in = freePort();
         int out = freePort();
-        Running hub = start(dir, "hub", "nd-hub", "-i", Integer.toString(in), "-o", Integer.toString(out));
+        Launched hub = start(dir, "hub", "nd-hub", "-i", Integer.toString(in), "-o", Integer.toString(out));
         try {
             hub.awaitOutput("hub listening");
             Path dns = PCAPS.resolve("dns.pcap");
-            Running one = start(dir, "one", "nd-sniff", "--hub=localhost:" + in, "--kitchen-name=one", "--pcap",
+            Launched one = start(dir, "one", "nd-sniff", "--hub=localhost:" + in, "--kitchen-name=one", "--pcap",
                     dns.toString(), "--loop", "1", "--speed", "0", "-m", "netdumplings.dumplingchefs");
-            Running two = start(dir, "two", "nd-sniff", "-hlocalhost:" + in, "-ntwo", "--pcap", dns.toString(),
+            Launched two = start(dir, "two", "nd-sniff", "-hlocalhost:" + in, "-ntwo", "--pcap", dns.toString(),
                     "--loop", "1", "--speed", "0");
             assertEquals(0, one.awaitExit(), one.stderr());
             assertEquals(0, two.awaitExit(), two.stderr());
             long packets = capinfosPackets(dns);
-            for (Running sniff : List.of(one, two)) {
+            for (Launched sniff : List.of(one, two)) {
                 String name = sniff == one ? "one" : "two";
                 assertTrue(sniff.stdout().contains(name + ": replayed " + dns + ": " + String.format("%,d", packets)
                         + " packets read"), sniff.stdout());
@@ -306,7 +262,7 @@ class LaunchersTest {
     void netdumplingsPrintsDumplingsFromMovedPortsWithoutEscapeCodesIntoAPipe(@TempDir Path dir) throws Exception {
         int in = freePort();
         int out = freePort();
-        Running all = start(dir, "all", "netdumplings", "-i", Integer.toString(in), "-o", Integer.toString(out),
+        Launched all = start(dir, "all", "netdumplings", "-i", Integer.toString(in), "-o", Integer.toString(out),
                 "--console-port", Integer.toString(freePort()), "--pcap", PCAPS.resolve("dns.pcap").toString(),
                 "--speed", "0", "--print");
         try {
@@ -320,7 +276,7 @@ class LaunchersTest {
     }
 
     /** Waits (up to 120 s) until a port of a running launcher's runtime accepts a connection. */
-    private static void awaitListening(Running running, int port) throws Exception {
+    private static void awaitListening(Launched running, int port) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {
             try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
@@ -364,10 +320,10 @@ class LaunchersTest {
         long packets = tcpdumpPackets(cut);
         assertTrue(packets > 100, "tcpdump read " + packets);
         int in = freePort();
-        Running hub = start(dir, "hub", "nd-hub", "-i", Integer.toString(in), "-o", Integer.toString(freePort()));
+        Launched hub = start(dir, "hub", "nd-hub", "-i", Integer.toString(in), "-o", Integer.toString(freePort()));
         try {
             hub.awaitOutput("hub listening");
-            Running sniff = start(dir, "sniff", "nd-sniff", "-h", "localhost:" + in, "-n", "cut", "--pcap",
+            Launched sniff = start(dir, "sniff", "nd-sniff", "-h", "localhost:" + in, "-n", "cut", "--pcap",
                     cut.toString(), "--loop", "1", "--speed", "0");
             assertEquals(1, sniff.awaitExit(), sniff.stderr());
             assertTrue(sniff.stdout().contains("cut: stopped replaying " + cut + ": " + String.format("%,d", packets)
@@ -397,7 +353,7 @@ class LaunchersTest {
     void hubOnAPortInUseEndsInOneLine(@TempDir Path dir) throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket()) {
             taken.bind(new java.net.InetSocketAddress("localhost", 0));
-            Running hub = start(dir, "hub", "nd-hub", "-i", Integer.toString(taken.getLocalPort()), "-o",
+            Launched hub = start(dir, "hub", "nd-hub", "-i", Integer.toString(taken.getLocalPort()), "-o",
                     Integer.toString(freePort()));
             assertEquals(1, hub.awaitExit(), hub.stderr());
             String reason = "nd-hub: cannot listen on localhost:" + taken.getLocalPort() + ": address already in use";
@@ -419,7 +375,7 @@ class LaunchersTest {
         int console = freePort();
         Files.writeString(deploy.resolve("netdumplings.kitchen-cut.cfg"), "kitchen_name=cut\npcap=" + cut
                 + "\nspeed=0\nloop=1\nhub=localhost:" + in + "\n");
-        Running all = start(dir, "all", "netdumplings", "-i", Integer.toString(in), "-o", Integer.toString(out),
+        Launched all = start(dir, "all", "netdumplings", "-i", Integer.toString(in), "-o", Integer.toString(out),
                 "--console-port", Integer.toString(console), "--pcap", PCAPS.resolve("dns.pcap").toString(),
                 "--deploy", deploy.toString());
         try {
@@ -482,7 +438,7 @@ class LaunchersTest {
             List<String> command = new ArrayList<>(List.of("nd-hub", "-i", Integer.toString(freePort()), "-o",
                     Integer.toString(out)));
             command.addAll(run.getKey());
-            Running hub = start(dir, "hub-" + out, command.toArray(String[]::new));
+            Launched hub = start(dir, "hub-" + out, command.toArray(String[]::new));
             try {
                 hub.awaitOutput("hub listening");
                 for (String allowed : run.getValue()) {
