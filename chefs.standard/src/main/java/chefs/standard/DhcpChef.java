@@ -35,7 +35,7 @@ import netdumplings.api.Udp;
  *                   "ip": "10.0.0.5", "last_message": "REQUEST", "messages": 1, "last_seen": 1340277470.94}},
  *  "devices": 1, "devices_forgotten": 0}
  * }</pre>
- * At most {@link Config#max_devices()} devices are kept: the one seen least recently is
+ * At most {@link Config#max__devices()} devices are kept: the one seen least recently is
  * forgotten first, and counted.
  */
 // PROTOTYPE: each kitchen gets an instance (and state) of its own; a kitchen calls it from
@@ -53,7 +53,7 @@ public class DhcpChef implements DumplingChef {
         /** @return how many devices the interval dumplings list at most; default 1024 */
         @AttributeDefinition(name = "Devices kept", min = "1",
                 description = "Devices remembered; past this, the one seen least recently is forgotten.")
-        int max_devices() default 1024;
+        int max__devices() default 1024;
     }
 
     private static final int SERVER_PORT = 67;
@@ -86,7 +86,7 @@ public class DhcpChef implements DumplingChef {
 
     @Modified
     void configure(Config config) {
-        maxDevices = Math.max(1, config.max_devices());
+        maxDevices = Math.max(1, config.max__devices());
     }
 
     @Override

@@ -28,8 +28,8 @@ import netdumplings.api.Tcp;
  * version 0x0300 to 0x0304: RFC 5246 appendix E.1 lets a client's first record say 0x0300)
  * whose first message is a ClientHello (type 1). A ClientHello split over several TCP
  * segments is put together per connection, in a bounded buffer (at most
- * {@link Config#max_pending_hellos()} connections at once, each hello at most
- * {@link Config#max_hello_bytes()}); one that cannot be put together (a segment missing or
+ * {@link Config#max__pending__hellos()} connections at once, each hello at most
+ * {@link Config#max__hello__bytes()}); one that cannot be put together (a segment missing or
  * out of order, the capture cutting a segment short, too long, evicted, or spread over more
  * than one record) or cannot be read is counted as {@code skipped}, never reported in part.
  * <p>
@@ -55,7 +55,7 @@ import netdumplings.api.Tcp;
  * {"tls_server_names": {"www.gstatic.com": {"count": 2, "latest": 1420290320.640785}},
  *  "client_hellos": 3, "without_server_name": 1, "skipped": 0, "names_forgotten": 0}
  * }</pre>
- * At most {@link Config#max_names()} names are kept: the one seen least recently is
+ * At most {@link Config#max__names()} names are kept: the one seen least recently is
  * forgotten first, and counted in {@code names_forgotten}.
  */
 // PROTOTYPE: each kitchen gets an instance (and state) of its own; a kitchen calls it from
@@ -74,18 +74,18 @@ public class TlsServerNameChef implements DumplingChef {
         /** @return how many server names the interval dumplings list at most; default 10000 */
         @AttributeDefinition(name = "Names kept", min = "1",
                 description = "Server names remembered; past this, the one seen least recently is forgotten.")
-        int max_names() default 10000;
+        int max__names() default 10000;
 
         /** @return how many split ClientHellos are put together at once; default 64 */
         @AttributeDefinition(name = "Split hellos at once", min = "0",
                 description = "Connections whose ClientHello is split over TCP segments, put together at once; "
                         + "past this, the oldest is given up (counted as skipped). 0: split hellos are skipped.")
-        int max_pending_hellos() default 64;
+        int max__pending__hellos() default 64;
 
         /** @return the longest ClientHello record put together, in bytes; default 16384 */
         @AttributeDefinition(name = "Longest split hello (bytes)", min = "0",
                 description = "A split ClientHello whose record (with its 5-byte header) is longer is skipped.")
-        int max_hello_bytes() default 16384;
+        int max__hello__bytes() default 16384;
     }
 
     private static final int HANDSHAKE = 22;
@@ -130,9 +130,9 @@ public class TlsServerNameChef implements DumplingChef {
 
     @Modified
     void configure(Config config) {
-        maxNames = Math.max(1, config.max_names());
-        maxPending = Math.max(0, config.max_pending_hellos());
-        maxHelloBytes = Math.max(0, config.max_hello_bytes());
+        maxNames = Math.max(1, config.max__names());
+        maxPending = Math.max(0, config.max__pending__hellos());
+        maxHelloBytes = Math.max(0, config.max__hello__bytes());
     }
 
     @Override

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -24,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import netdumplings.testing.SampleCaptures;
+import netdumplings.testing.Tshark;
 
 /**
  * Issue 11, finding 5, with real processes: {@code nd-hub} killed with SIGKILL (no close
@@ -154,19 +154,12 @@ class HubCrashTest {
      * udp.port==5353) && dns.count.queries > 0" -T fields -e dns.qry.name -e frame.time_epoch},
      * the first name of each packet, by name and microsecond.
      */
-    private static Map<String, Integer> lookupsByTshark(Path capture) throws Exception {
-        Process tshark = new ProcessBuilder("tshark", "-r", capture.toString(), "-Y",
-                "(udp.port==53 || tcp.port==53 || udp.port==5353) && dns.count.queries > 0", "-T", "fields",
-                "-E", "occurrence=f", "-e", "dns.qry.name", "-e", "frame.time_epoch")
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    private static Map<String, Integer> lookupsByTshark(Path capture) {
         Map<String, Integer> lookups = new ConcurrentHashMap<>();
-        for (String line : new String(tshark.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-            if (!line.isBlank()) {
-                String[] f = line.split("\t");
-                lookups.merge(key(f[0], Double.parseDouble(f[1])), 1, Integer::sum);
-            }
+        for (String[] f : Tshark.fields(capture, "(udp.port==53 || tcp.port==53 || udp.port==5353) && dns.count.queries > 0",
+                "dns.qry.name", "frame.time_epoch")) {
+            lookups.merge(key(f[0], Double.parseDouble(f[1])), 1, Integer::sum);
         }
-        assertEquals(0, tshark.waitFor());
         return lookups;
     }
 
