@@ -30,7 +30,8 @@ class MalformedCapturesTest {
     static List<DumplingChef> standardChefs() {
         return List.of(new DhcpChef(Configurations.of(DhcpChef.Config.class)),
                 new TopTalkersChef(Configurations.of(TopTalkersChef.Config.class)),
-                new TlsServerNameChef(Configurations.of(TlsServerNameChef.Config.class)));
+                new TlsServerNameChef(Configurations.of(TlsServerNameChef.Config.class)),
+                new HttpRequestChef(Configurations.of(HttpRequestChef.Config.class)));
     }
 
     @ParameterizedTest
