@@ -153,11 +153,11 @@ public class TopTalkersChef implements DumplingChef {
         } else {
             byte[] b = packet.rawData();
             int s = ip.srcAddressOffset();
-            int src = slot(V6, int64(b, s), int64(b, s + 8), ip, true);
+            int src = slot(V6, AddressBits.int64(b, s), AddressBits.int64(b, s + 8), ip, true);
             packetsSent[src]++;
             bytesSent[src] += length;
             int d = ip.dstAddressOffset();
-            int dst = slot(V6, int64(b, d), int64(b, d + 8), ip, false);
+            int dst = slot(V6, AddressBits.int64(b, d), AddressBits.int64(b, d + 8), ip, false);
             packetsReceived[dst]++;
             bytesReceived[dst] += length;
         }
@@ -306,7 +306,7 @@ public class TopTalkersChef implements DumplingChef {
         for (int k = 0; k < n; k++) {
             int i = best[k];
             Map<String, Object> host = new LinkedHashMap<>();
-            host.put("address", version[i] == V4 ? ipv4((int) low[i]) : v6Text[i]);
+            host.put("address", version[i] == V4 ? AddressBits.ipv4((int) low[i]) : v6Text[i]);
             host.put("packets_sent", packetsSent[i]);
             host.put("bytes_sent", bytesSent[i]);
             host.put("packets_received", packetsReceived[i]);
@@ -341,17 +341,5 @@ public class TopTalkersChef implements DumplingChef {
 
     private static double rate(long count, double seconds) {
         return seconds > 0 ? count / seconds : 0.0;
-    }
-
-    private static long int64(byte[] b, int at) {
-        long v = 0;
-        for (int k = 0; k < 8; k++) {
-            v = v << 8 | (b[at + k] & 0xff);
-        }
-        return v;
-    }
-
-    private static String ipv4(int a) {
-        return (a >>> 24) + "." + (a >>> 16 & 0xff) + "." + (a >>> 8 & 0xff) + "." + (a & 0xff);
     }
 }

@@ -31,7 +31,8 @@ class MalformedCapturesTest {
         return List.of(new DhcpChef(Configurations.of(DhcpChef.Config.class)),
                 new TopTalkersChef(Configurations.of(TopTalkersChef.Config.class)),
                 new TlsServerNameChef(Configurations.of(TlsServerNameChef.Config.class)),
-                new HttpRequestChef(Configurations.of(HttpRequestChef.Config.class)));
+                new HttpRequestChef(Configurations.of(HttpRequestChef.Config.class)),
+                new ConnectionsChef(Configurations.of(ConnectionsChef.Config.class)));
     }
 
     @ParameterizedTest

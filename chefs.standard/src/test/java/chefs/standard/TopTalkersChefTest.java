@@ -3,10 +3,14 @@ package chefs.standard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -210,7 +214,7 @@ class TopTalkersChefTest {
 
     @Test
     void pastMaxHostsTheEighthWithFewestBytesIsForgotten() {
-        TopTalkersChef chef = new TopTalkersChef(Configurations.of(TopTalkersChef.Config.class, "max__hosts", 16,
+        TopTalkersChef chef = new TopTalkersChef(Configurations.of(TopTalkersChef.Config.class, "max_hosts", 16,
                 "top", 100));
         // 10.0.0.1 talks to 10.0.1.n with n bytes of payload: 17 addresses in all
         for (int n = 1; n <= 16; n++) {
@@ -243,5 +247,14 @@ class TopTalkersChefTest {
     private static SniffedPacket packet(String src, String dst, int payload, int second) {
         return TestPackets.ethernet().ipv4(src, dst).udp(5000, 53).payload(new byte[payload])
                 .time(Instant.ofEpochSecond(1_400_000_000L + second)).build();
+    }
+
+    @Test
+    void configurationPropertiesAreTheDocumentedNames() throws IOException {
+        // The Metatype description bnd generated from the annotation (what the Web Console's form
+        // and a deploy/<PID>.cfg file use).
+        String xml = Files.readString(Path.of("target/classes/OSGI-INF/metatype/chefs.standard.TopTalkersChef$Config.xml"));
+        assertEquals(List.of("top", "max_hosts"),
+                Pattern.compile("<AD id=\"([^\"]+)\"").matcher(xml).results().map(m -> m.group(1)).toList());
     }
 }
