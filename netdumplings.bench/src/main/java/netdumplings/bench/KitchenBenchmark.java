@@ -15,6 +15,13 @@ import org.pcap4j.core.RawPacketListener;
 import chefs.examples.ARPChef;
 import chefs.examples.DNSLookupChef;
 import chefs.examples.PacketCountChef;
+import chefs.standard.ConnectionsChef;
+import chefs.standard.DhcpChef;
+import chefs.standard.HttpRequestChef;
+import chefs.standard.TlsServerNameChef;
+import chefs.standard.TopTalkersChef;
+import netdumplings.api.DumplingChef;
+import netdumplings.chefkit.Configurations;
 import netdumplings.kitchen.internal.dispatch.ChefStatistics;
 import netdumplings.kitchen.internal.Kitchen;
 import netdumplings.kitchen.internal.Pcap4jSupport;
@@ -24,7 +31,8 @@ import netdumplings.kitchen.internal.capture.CaptureSource;
  * Section 1: packets/s of the kitchen (three example chefs, dumplings encoded, a sink
  * that counts bytes) on a capture file, next to libpcap (tcpdump) and pcap4j's bare loop
  * (the kitchen's capture before issue 14, kept as a reference line) reading the same file
- * in the same run; best of {@code runs} each.
+ * in the same run, and the kitchen with the five standard chefs as well (issue 15); best
+ * of {@code runs} each.
  */
 final class KitchenBenchmark {
 
@@ -37,6 +45,26 @@ final class KitchenBenchmark {
     static final int WARM_UP_ROUNDS = 3;
 
     private KitchenBenchmark() {
+    }
+
+    /** Which chefs a kitchen run feeds. */
+    enum Chefs {
+        NONE, EXAMPLES, EXAMPLES_AND_STANDARD;
+
+        List<DumplingChef> make() {
+            List<DumplingChef> chefs = new java.util.ArrayList<>();
+            if (this != NONE) {
+                chefs.addAll(List.of(new PacketCountChef(), new DNSLookupChef(), new ARPChef()));
+            }
+            if (this == EXAMPLES_AND_STANDARD) {
+                chefs.addAll(List.of(new TopTalkersChef(Configurations.of(TopTalkersChef.Config.class)),
+                        new ConnectionsChef(Configurations.of(ConnectionsChef.Config.class)),
+                        new TlsServerNameChef(Configurations.of(TlsServerNameChef.Config.class)),
+                        new HttpRequestChef(Configurations.of(HttpRequestChef.Config.class)),
+                        new DhcpChef(Configurations.of(DhcpChef.Config.class))));
+            }
+            return chefs;
+        }
     }
 
     /** One kitchen run's figures. */
@@ -62,8 +90,9 @@ final class KitchenBenchmark {
         for (int i = 0; i < WARM_UP_ROUNDS; i++) {
             bareLoop(file);
             captureFileLoop(file);
-            kitchen(file, false);
-            kitchen(file, true);
+            kitchen(file, Chefs.NONE);
+            kitchen(file, Chefs.EXAMPLES);
+            kitchen(file, Chefs.EXAMPLES_AND_STANDARD);
         }
         // Interleaved rounds, so that other load on the machine hits every path alike.
         double bare = Double.MAX_VALUE;
@@ -71,6 +100,7 @@ final class KitchenBenchmark {
         double readerSeconds = Double.MAX_VALUE;
         KitchenRun noChefs = null;
         KitchenRun best = null;
+        KitchenRun standard = null;
         long dropsInAllRuns = 0;
         for (int i = 0; i < runs; i++) {
             long t0 = System.nanoTime();
@@ -79,14 +109,18 @@ final class KitchenBenchmark {
             t0 = System.nanoTime();
             captureFileLoop(file);
             readerSeconds = Math.min(readerSeconds, (System.nanoTime() - t0) / 1e9);
-            KitchenRun r = kitchen(file, false);
+            KitchenRun r = kitchen(file, Chefs.NONE);
             if (noChefs == null || r.rate() > noChefs.rate()) {
                 noChefs = r;
             }
-            r = kitchen(file, true);
+            r = kitchen(file, Chefs.EXAMPLES);
             dropsInAllRuns += r.drops();
             if (best == null || r.rate() > best.rate()) {
                 best = r;
+            }
+            r = kitchen(file, Chefs.EXAMPLES_AND_STANDARD);
+            if (standard == null || r.rate() > standard.rate()) {
+                standard = r;
             }
         }
         double libpcapRate = packets / tcpdump;
@@ -104,6 +138,9 @@ final class KitchenBenchmark {
         report.note(String.format("  best kitchen run: %,d packets in %.3f s, %,d dumplings (%,d bytes of JSON), "
                 + "chef drops %,d (all %d runs: %,d), chef errors %,d", best.packets(), best.seconds(), best.dumplings(),
                 best.bytes(), best.drops(), runs, dropsInAllRuns, best.errors()));
+        report.figure("kitchen, 3 example + 5 standard chefs, dumplings encoded", standard.rate(), "packets/s",
+                String.format("best of %d; %.2f x the 3 examples' rate; chef drops %,d, errors %,d", runs,
+                        standard.rate() / best.rate(), standard.drops(), standard.errors()));
         report.target("kitchen / libpcap (tcpdump -r)", best.rate() / libpcapRate, "ratio", TARGET_RATIO_TO_LIBPCAP,
                 true);
         report.target("kitchen / bare pcap4j (reference)", best.rate() / bareRate, "ratio", TARGET_RATIO_TO_PCAP4J,
@@ -158,7 +195,7 @@ final class KitchenBenchmark {
     }
 
     /** One kitchen run over the whole file, until every chef (if any) has handled every packet. */
-    static KitchenRun kitchen(Path file, boolean withChefs) throws InterruptedException {
+    static KitchenRun kitchen(Path file, Chefs chefs) throws InterruptedException {
         LongAdder bytes = new LongAdder();
         LongAdder dumplings = new LongAdder();
         Kitchen.Builder builder = Kitchen.builder().name("bench_kitchen").pcapFile(file).speed(0).loop(1).filter("")
@@ -166,9 +203,7 @@ final class KitchenBenchmark {
                     bytes.add(json.length);
                     dumplings.increment();
                 });
-        if (withChefs) {
-            builder.chef(new PacketCountChef()).chef(new DNSLookupChef()).chef(new ARPChef());
-        }
+        chefs.make().forEach(builder::chef);
         Kitchen kitchen = builder.build();
         try {
             long t0 = System.nanoTime();

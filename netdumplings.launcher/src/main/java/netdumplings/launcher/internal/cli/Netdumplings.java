@@ -19,12 +19,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code netdumplings}: the all-in-one runtime (hub, a kitchen with the example chefs, the
+ * {@code netdumplings}: the all-in-one runtime (hub, a kitchen with the example and standard chefs, the
  * Web Console). Its kitchen sends to its own hub, and {@code --print} shows the dumplings
  * with nd-print from its own eater port, wherever the flags move them.
  */
 @Command(name = "netdumplings", description = {
-    "The all-in-one runtime: the hub, a kitchen with the example chefs, a deploy directory for chef bundles, "
+    "The all-in-one runtime: the hub, a kitchen with the example and standard chefs, a deploy directory for chef bundles, "
             + "and the Web Console.", "",
     "Settings changed in the Web Console stay changed at the next start, unless given again here."})
 public final class Netdumplings extends RuntimeLauncher {
