@@ -44,8 +44,8 @@ import netdumplings.api.Udp;
  * <b>Fields.</b> {@code ts}: the first packet's capture time; {@code uid}: unique per chef
  * instance; {@code orig_*}: the originator, the side that sent the first packet seen, except
  * that a SYN-ACK seen first makes its receiver the originator (as Zeek flips it);
- * {@code duration}: up to the last packet, or for TCP up to the packet that closed the
- * second side (Zeek's duration leaves out trailing ACKs); {@code *_pkts}: packets;
+ * {@code duration}: packet time up to the last packet, or for TCP up to the packet that
+ * closed the second side (Zeek's duration leaves out trailing ACKs), in microseconds; {@code *_pkts}: packets;
  * {@code *_ip_bytes}: the IP total length summed (IPv6: 40 + payload length);
  * {@code *_bytes}: payload bytes: for UDP the UDP length minus 8 summed, for TCP taken from
  * sequence numbers as Zeek does (the highest sequence number sent minus the first,
@@ -68,7 +68,8 @@ import netdumplings.api.Udp;
  * <b>ended_by</b>: {@code fin} when both sides sent a FIN and the second FIN was
  * acknowledged (or a RST came after both FINs, or the connection went idle after both FINs);
  * {@code rst} at a RST; {@code idle} when no packet was seen for
- * {@link Config#idle__timeout__seconds()} ({@code idle_timeout_seconds}) of packet time,
+ * {@link Config#idle__timeout__seconds()} ({@code idle_timeout_seconds}) of packet time
+ * ({@link PacketClock}: a looping replay's step back to the capture's start counts nothing),
  * checked as packets arrive and at each interval (so a live capture without packets ends
  * nothing); {@code evicted} when the table was full. After a TCP connection ends by FIN or
  * RST its key is remembered until it has been idle for the timeout: packets after the end
@@ -127,7 +128,8 @@ public class ConnectionsChef implements DumplingChef {
     private static final byte TCP = 6;
     private static final byte UDP = 17;
 
-    private volatile double idleTimeout;
+    /** The idle timeout in microseconds of the packet clock. */
+    private volatile long idleTimeout;
     private volatile int maxConnections;
     private volatile int recentKept;
 
@@ -144,7 +146,7 @@ public class ConnectionsChef implements DumplingChef {
     private int openUdp;
     private long ended;
     private long evicted;
-    private double now = Double.NaN;
+    private final PacketClock clock = new PacketClock();
     private ChefContext context;
 
     /** @param config the configuration (Declarative Services passes it) */
@@ -155,7 +157,7 @@ public class ConnectionsChef implements DumplingChef {
 
     @Modified
     void configure(Config config) {
-        idleTimeout = Math.max(1, config.idle__timeout__seconds());
+        idleTimeout = Math.max(1, config.idle__timeout__seconds()) * 1_000_000L;
         maxConnections = Math.max(1, config.max__connections());
         recentKept = Math.max(0, config.recent());
     }
@@ -177,9 +179,7 @@ public class ConnectionsChef implements DumplingChef {
             return null;
         }
         double time = packet.time();
-        if (Double.isNaN(now) || time > now) {
-            now = time;
-        }
+        long at = clock.advance(time);
         endIdle();
 
         byte[] b = packet.rawData();
@@ -192,7 +192,7 @@ public class ConnectionsChef implements DumplingChef {
                 endedNow = end(c, c.bothClosed() ? "fin" : "rst"); // the ports are reused
             }
             if (!(tcp != null && tcp.isSyn())) {
-                touch(c, time); // a trailing ACK or RST of a connection reported: ignored
+                touch(c, at); // a trailing ACK or RST of a connection reported: ignored
                 return null;
             }
             unlink(c);
@@ -211,7 +211,7 @@ public class ConnectionsChef implements DumplingChef {
             }
             // A SYN-ACK seen first: its receiver opened the connection.
             boolean flip = tcp != null && (tcp.flags() & (Tcp.SYN | Tcp.ACK)) == (Tcp.SYN | Tcp.ACK);
-            c = new Connection(probe, srcIsA, srcIsA != flip, time, ++uids, ip);
+            c = new Connection(probe, srcIsA, srcIsA != flip, time, at, ++uids, ip);
             table.put(c, c);
             if (c.proto == TCP) {
                 openTcp++;
@@ -222,7 +222,7 @@ public class ConnectionsChef implements DumplingChef {
             unlink(c);
         }
         append(c);
-        c.lastSeen = time;
+        c.lastSeen = at;
         boolean fromOrig = srcIsA == c.origIsA;
         Side side = fromOrig ? c.orig : c.resp;
         side.packets++;
@@ -230,13 +230,13 @@ public class ConnectionsChef implements DumplingChef {
         if (udp != null) {
             int udpAt = udp.payloadOffset() - 8;
             side.udpBytes += Math.max(0, Bytes.uint16(b, udpAt + 4) - 8);
-            c.durationEnd = time;
+            c.durationEnd = at;
             return endedNow;
         }
         int ipStart = ip.srcAddressOffset() - (ip.version() == 4 ? 12 : 8);
         int length = Math.max(0, ipStart + ip.totalLength() - tcp.payloadOffset());
         if (!c.bothClosed()) {
-            c.durationEnd = time; // as Zeek: trailing packets after both FINs are not in the duration
+            c.durationEnd = at; // as Zeek: trailing packets after both FINs are not in the duration
         }
         String why = tcpPacket(c, side, fromOrig ? c.resp : c.orig, fromOrig, tcp, length);
         if (why != null) {
@@ -353,7 +353,7 @@ public class ConnectionsChef implements DumplingChef {
 
     /** Ends every connection idle past the timeout (by packet time), oldest first. */
     private void endIdle() {
-        while (oldest != null && now - oldest.lastSeen > idleTimeout) {
+        while (oldest != null && clock.now() - oldest.lastSeen > idleTimeout) {
             Connection c = oldest;
             unlink(c);
             table.remove(c);
@@ -373,14 +373,14 @@ public class ConnectionsChef implements DumplingChef {
         }
         ended++;
         Map<String, Object> log = new LinkedHashMap<>();
-        log.put("ts", c.start);
+        log.put("ts", c.ts);
         log.put("uid", uid(c.uid));
         log.put("orig_h", c.origIsA ? c.aText() : c.bText());
         log.put("orig_p", c.origIsA ? c.aPort : c.bPort);
         log.put("resp_h", c.origIsA ? c.bText() : c.aText());
         log.put("resp_p", c.origIsA ? c.bPort : c.aPort);
         log.put("proto", c.proto == TCP ? "tcp" : "udp");
-        log.put("duration", Math.max(0, c.durationEnd - c.start));
+        log.put("duration", (c.durationEnd - c.startClock) / 1e6);
         side(log, "orig_", c.orig, c.proto);
         side(log, "resp_", c.resp, c.proto);
         log.put("conn_state", connState(c));
@@ -457,7 +457,7 @@ public class ConnectionsChef implements DumplingChef {
 
     @Override
     public Object intervalHandler(ChefContext kitchen) {
-        if (!Double.isNaN(now)) {
+        if (clock.started()) {
             endIdle();
         }
         Map<String, Object> counts = new LinkedHashMap<>();
@@ -470,10 +470,10 @@ public class ConnectionsChef implements DumplingChef {
         return Map.of("connections", counts);
     }
 
-    private void touch(Connection c, double time) {
+    private void touch(Connection c, long at) {
         unlink(c);
         append(c);
-        c.lastSeen = time;
+        c.lastSeen = at;
     }
 
     private void unlink(Connection c) {
@@ -603,25 +603,30 @@ public class ConnectionsChef implements DumplingChef {
     /** A connection: its key (the table holds it as its own key), both sides, and its place by age. */
     static final class Connection extends Key {
         final boolean origIsA;
-        final double start;
+        /** The first packet's capture time. */
+        final double ts;
+        /** The packet clock (microseconds) at the first packet, the last, and the end of the duration. */
+        final long startClock;
         final long uid;
         /** The addresses as text, IPv6 only (made once); IPv4 text is made when reported. */
         private final String aV6;
         private final String bV6;
         final Side orig = new Side();
         final Side resp = new Side();
-        double lastSeen;
-        double durationEnd;
+        long lastSeen;
+        long durationEnd;
         /** Reported (by FIN or RST): kept only to ignore the packets after its end. */
         boolean over;
         Connection older;
         Connection newer;
 
-        Connection(Key key, boolean srcIsA, boolean origIsA, double start, long uid, Ip ip) {
+        Connection(Key key, boolean srcIsA, boolean origIsA, double ts, long at, long uid, Ip ip) {
             copy(key);
             this.origIsA = origIsA;
-            this.start = start;
-            this.durationEnd = start;
+            this.ts = ts;
+            this.startClock = at;
+            this.lastSeen = at;
+            this.durationEnd = at;
             this.uid = uid;
             aV6 = version == 6 ? (srcIsA ? ip.srcText() : ip.dstText()) : null;
             bV6 = version == 6 ? (srcIsA ? ip.dstText() : ip.srcText()) : null;

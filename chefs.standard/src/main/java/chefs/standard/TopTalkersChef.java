@@ -39,12 +39,12 @@ import netdumplings.api.SniffedPacket;
  * ({@code hosts} is how many addresses are remembered now; {@code packets} and {@code bytes}
  * count every IP packet once, forgotten hosts' included.)
  * <p>
- * Rates are measured on the packets' clock: {@code interval_seconds} is the capture time
- * of the last packet seen now minus that of the last packet seen at the previous interval
- * (or of the first packet, for the first interval with packets). A replay at full speed
- * so gets the capture's real rates, and a live capture its rates over the interval;
- * an interval without packets has rates 0, and after a quiet spell the first interval's
- * rates are averaged over the quiet time too. Without elapsed packet time the rates are 0.
+ * Rates are measured on the packets' clock ({@link PacketClock}): {@code interval_seconds} is
+ * the capture time elapsed from the last packet seen at the previous interval (or from the
+ * first packet) to the last packet seen now, a step backwards (a looping replay's new pass)
+ * counting nothing. A replay at full speed so gets the capture's real rates, and a live
+ * capture its rates over the interval; an interval without packets has rates 0, and after a
+ * quiet spell the first interval's rates are averaged over the quiet time too.
  * <p>
  * At most {@link Config#max__hosts()} ({@code max_hosts}) addresses are kept: when a new one would exceed it,
  * at least the eighth of them with the fewest bytes is forgotten at once (ties go together) (counted in
@@ -110,9 +110,9 @@ public class TopTalkersChef implements DumplingChef {
     private long markTotalPackets;
     private long markTotalBytes;
     private long forgotten;
-    private double firstTime = Double.NaN;
-    private double lastTime = Double.NaN;
-    private double markTime = Double.NaN;
+    private final PacketClock clock = new PacketClock();
+    /** The packet clock at the previous interval (microseconds). */
+    private long markClock;
 
     /** @param config the configuration (Declarative Services passes it) */
     @Activate
@@ -134,11 +134,7 @@ public class TopTalkersChef implements DumplingChef {
             return null;
         }
         long length = packet.originalLength();
-        double time = packet.time();
-        if (Double.isNaN(firstTime)) {
-            firstTime = time;
-        }
-        lastTime = time;
+        clock.advance(packet.time());
         packets++;
         bytes += length;
         // The sender is counted before the receiver is looked up: making the receiver's slot
@@ -285,8 +281,7 @@ public class TopTalkersChef implements DumplingChef {
 
     @Override
     public Object intervalHandler(ChefContext context) {
-        double since = Double.isNaN(markTime) ? firstTime : markTime;
-        double seconds = Double.isNaN(since) ? 0 : lastTime - since;
+        double seconds = (clock.now() - markClock) / 1e6;
         // The best slots so far, best first (insertion into a short sorted array: most slots
         // fail the first comparison).
         int[] best = new int[Math.min(top, size)];
@@ -333,9 +328,7 @@ public class TopTalkersChef implements DumplingChef {
         }
         markTotalPackets = packets;
         markTotalBytes = bytes;
-        if (!Double.isNaN(lastTime)) {
-            markTime = lastTime;
-        }
+        markClock = clock.now();
         return payload;
     }
 

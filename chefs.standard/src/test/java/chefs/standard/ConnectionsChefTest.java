@@ -297,6 +297,21 @@ class ConnectionsChefTest {
     }
 
     @Test
+    void idleTimeIsCountedOnThePacketClockThroughALoopingReplaysStepBack() {
+        ConnectionsChef chef = chef("idle_timeout_seconds", 60);
+        Collector sent = new Collector();
+        chef.start(sent);
+        chef.packetHandler(udp("10.0.0.1", 5000, "10.0.0.2", 53, 50));
+        // a new pass from the capture's start: the step back counts nothing, then 30 s and 40 s
+        chef.packetHandler(udp("10.0.0.3", 5000, "10.0.0.2", 53, 0));
+        chef.packetHandler(udp("10.0.0.3", 5000, "10.0.0.2", 53, 30));
+        assertEquals(List.of(), sent.payloads, "30 s of packet time since 10.0.0.1's packet");
+        chef.packetHandler(udp("10.0.0.3", 5000, "10.0.0.2", 53, 70));
+        assertEquals(1, sent.payloads.size(), "70 s since 10.0.0.1's packet");
+        assertEquals("10.0.0.1", connection(sent.payloads.get(0)).get("orig_h"));
+    }
+
+    @Test
     void pastMaxConnectionsTheOneIdleLongestIsEvicted() {
         ConnectionsChef chef = chef("max_connections", 2, "recent", 2);
         Collector sent = new Collector();

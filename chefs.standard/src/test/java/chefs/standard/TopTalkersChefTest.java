@@ -213,6 +213,22 @@ class TopTalkersChefTest {
     }
 
     @Test
+    void aLoopingReplaysStepBackToTheStartCountsNoTime() {
+        TopTalkersChef chef = new TopTalkersChef(Configurations.of(TopTalkersChef.Config.class));
+        chef.packetHandler(packet("10.0.0.1", "10.0.0.2", 100, 0));
+        chef.packetHandler(packet("10.0.0.1", "10.0.0.2", 100, 2));
+        chef.intervalHandler(null);
+        // the next pass: the same capture times again
+        chef.packetHandler(packet("10.0.0.1", "10.0.0.2", 100, 0));
+        chef.packetHandler(packet("10.0.0.1", "10.0.0.2", 100, 2));
+        chef.packetHandler(packet("10.0.0.1", "10.0.0.2", 100, 0));
+        chef.packetHandler(packet("10.0.0.1", "10.0.0.2", 100, 1));
+        Map<?, ?> payload = (Map<?, ?>) chef.intervalHandler(null);
+        assertEquals(3.0, ((Number) payload.get("interval_seconds")).doubleValue(), "2 s, then 1 s of the third pass");
+        assertEquals(4 * 142 / 3.0, ((Number) payload.get("bytes_per_second")).doubleValue(), 1e-9);
+    }
+
+    @Test
     void pastMaxHostsTheEighthWithFewestBytesIsForgotten() {
         TopTalkersChef chef = new TopTalkersChef(Configurations.of(TopTalkersChef.Config.class, "max_hosts", 16,
                 "top", 100));
