@@ -200,7 +200,7 @@ public class ConnectionsChef implements DumplingChef {
             c = null;
         }
         if (c == null) {
-            if (table.size() >= maxConnections) {
+            while (table.size() >= maxConnections) { // more than one after max_connections was lowered
                 Connection victim = oldest;
                 unlink(victim);
                 table.remove(victim);

@@ -47,7 +47,7 @@ import netdumplings.api.SniffedPacket;
  * quiet spell the first interval's rates are averaged over the quiet time too.
  * <p>
  * At most {@link Config#max__hosts()} ({@code max_hosts}) addresses are kept: when a new one would exceed it,
- * at least the eighth of them with the fewest bytes is forgotten at once (ties go together) (counted in
+ * the eighth of them with the fewest bytes is forgotten at once (counted in
  * {@code hosts_forgotten}). The per-packet path allocates nothing for a known address,
  * IPv4 or IPv6: addresses are keys of 128 bits in an open-addressing table of primitive
  * arrays; text is made only for the interval dumplings (and once per new IPv6 address).
@@ -77,7 +77,7 @@ public class TopTalkersChef implements DumplingChef {
          * @return how many addresses are remembered at most; default 65536
          */
         @AttributeDefinition(name = "Addresses kept", min = "8",
-                description = "Addresses remembered; past this, at least the eighth with the fewest bytes is forgotten.")
+                description = "Addresses remembered; past this, the eighth with the fewest bytes is forgotten.")
         int max__hosts() default 65536;
     }
 
@@ -193,7 +193,7 @@ public class TopTalkersChef implements DumplingChef {
         return i;
     }
 
-    /** Forgets at least {@code count} addresses, those with the fewest bytes. */
+    /** Forgets {@code count} addresses, those with the fewest bytes (of equals, the first in the table). */
     private void forgetSmallest(int count) {
         long[] totals = new long[size];
         int n = 0;
@@ -203,18 +203,24 @@ public class TopTalkersChef implements DumplingChef {
             }
         }
         Arrays.sort(totals);
-        long threshold = totals[Math.min(count, n) - 1];
-        // Every address at or below the threshold goes: at least count of them.
+        int k = Math.min(count, n);
+        long threshold = totals[k - 1];
+        int below = 0;
+        while (totals[below] < threshold) {
+            below++;
+        }
+        // Those below the threshold go, and as many at it as make count (a scan's many
+        // one-packet addresses all have the same bytes: not all of them go).
         int before = size;
-        rebuild(mask + 1, threshold, 1);
+        rebuild(mask + 1, threshold, k - below);
         forgotten += before - size;
     }
 
     /**
-     * Rehashes into a table of {@code capacity} slots, keeping only the addresses whose total
-     * bytes exceed {@code threshold} when {@code thin} is 1 (all of them when 0).
+     * Rehashes into a table of {@code capacity} slots, leaving out the addresses with fewer total
+     * bytes than {@code threshold} and the first {@code equalsLeftOut} of those with exactly as many.
      */
-    private void rebuild(int capacity, long threshold, int thin) {
+    private void rebuild(int capacity, long threshold, int equalsLeftOut) {
         int oldCapacity = mask + 1;
         byte[] oVersion = version;
         long[] oHigh = high;
@@ -224,7 +230,11 @@ public class TopTalkersChef implements DumplingChef {
         allocate(capacity);
         size = 0;
         for (int j = 0; j < oldCapacity; j++) {
-            if (oVersion[j] == EMPTY || (thin == 1 && oCounts[1][j] + oCounts[3][j] <= threshold)) {
+            if (oVersion[j] == EMPTY) {
+                continue;
+            }
+            long bytes = oCounts[1][j] + oCounts[3][j];
+            if (bytes < threshold || bytes == threshold && equalsLeftOut-- > 0) {
                 continue;
             }
             int i = find(oVersion[j], oHigh[j], oLow[j]);

@@ -248,6 +248,21 @@ class TopTalkersChefTest {
     }
 
     @Test
+    void aScanOfEqualAddressesForgetsOnlyTheEighth() {
+        TopTalkersChef chef = new TopTalkersChef(Configurations.of(TopTalkersChef.Config.class, "max_hosts", 16,
+                "top", 100));
+        // 10.0.0.1 sends one empty datagram to each of 10.0.1.1..20: 20 receivers of 42 bytes each
+        for (int n = 1; n <= 20; n++) {
+            chef.packetHandler(packet("10.0.0.1", "10.0.1." + n, 0, 0));
+        }
+        Map<?, ?> payload = (Map<?, ?>) chef.intervalHandler(null);
+        // 2 forgotten at the 16th, 18th and 20th receiver: 21 - 6 = 15 kept
+        assertEquals(6L, number(payload, "hosts_forgotten"));
+        assertEquals(15L, number(payload, "hosts"));
+        assertEquals(List.of(20L, 20L * 42, 0L, 0L), figures(payload).get("10.0.0.1"));
+    }
+
+    @Test
     void ipv6AddressesAreKeptApartFromIpv4() {
         TopTalkersChef chef = new TopTalkersChef(Configurations.of(TopTalkersChef.Config.class));
         // ::a00:1 (IPv4-compatible, deprecated) has the bits of 10.0.0.1 in its last 32
