@@ -45,7 +45,8 @@ import netdumplings.api.Udp;
  * instance; {@code orig_*}: the originator, the side that sent the first packet seen, except
  * that a SYN-ACK seen first makes its receiver the originator (as Zeek flips it);
  * {@code duration}: packet time up to the last packet, or for TCP up to the packet that
- * closed the second side (Zeek's duration leaves out trailing ACKs), in microseconds; {@code *_pkts}: packets;
+ * closed the second side (Zeek's duration leaves out trailing ACKs), in seconds to the
+ * microsecond; {@code *_pkts}: packets;
  * {@code *_ip_bytes}: the IP total length summed (IPv6: 40 + payload length);
  * {@code *_bytes}: payload bytes: for UDP the UDP length minus 8 summed, for TCP taken from
  * sequence numbers as Zeek does (the highest sequence number sent minus the first,
