@@ -206,6 +206,9 @@ public class KitchenComponent {
         Kitchen.Builder builder = builder(config);
         if (!config.pcap().isBlank()) {
             builder.pcapFile(Path.of(config.pcap().trim())).speed(config.speed()).loop(config.loop());
+            if (config.max__gap() > 0) {
+                builder.maxGap(Duration.ofNanos(Math.round(config.max__gap() * 1e9)));
+            }
         }
         kitchen = builder.build();
         for (BoundChef b : bound.values()) {

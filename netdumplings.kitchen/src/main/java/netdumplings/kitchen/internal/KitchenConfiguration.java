@@ -70,6 +70,16 @@ public @interface KitchenConfiguration {
     @AttributeDefinition(name = "Replay speed", description = "1 = as recorded, N = N times faster, 0 = as fast as possible.")
     double speed() default 1.0;
 
+    /**
+     * @return the longest recorded gap between two packets a replay honours, in seconds; a
+     *         longer one (a capture merged from several days, say) is replayed as this long,
+     *         as tcpreplay's {@code --maxsleep} does; default 5; 0 = every gap as recorded
+     */
+    @AttributeDefinition(name = "Longest replayed gap",
+            description = "Seconds: a longer recorded gap between two packets (captures merged from several days) "
+                    + "is replayed as this long; 0 replays every gap as recorded.")
+    double max__gap() default 5.0;
+
     /** @return times to replay the file; default 1; 0 = for ever */
     @AttributeDefinition(name = "Replay loops", description = "Times to replay the capture file; 0 for ever.")
     int loop() default 1;

@@ -49,6 +49,7 @@ final class KitchenConfigurationCheck {
         Map<String, Runnable> typed = new LinkedHashMap<>();
         typed.put("poke_interval", c::poke__interval);
         typed.put("speed", c::speed);
+        typed.put("max_gap", c::max__gap);
         typed.put("loop", c::loop);
         typed.put("snaplen", c::snaplen);
         typed.put("promiscuous", c::promiscuous);
@@ -82,6 +83,9 @@ final class KitchenConfigurationCheck {
         }
         if (!(c.speed() >= 0) || Double.isInfinite(c.speed())) {
             return Optional.of("speed: must be 0 (as fast as possible) or positive, not " + c.speed());
+        }
+        if (!(c.max__gap() >= 0) || Double.isInfinite(c.max__gap())) {
+            return Optional.of("max_gap: must be 0 (every gap as recorded) or positive seconds, not " + c.max__gap());
         }
         if (c.loop() < 0) {
             return Optional.of("loop: must be 0 (for ever) or positive, not " + c.loop());

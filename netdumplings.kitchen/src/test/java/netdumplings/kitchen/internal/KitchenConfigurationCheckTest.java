@@ -90,4 +90,12 @@ class KitchenConfigurationCheckTest {
     void zeroPokeIntervalIsAccepted() {
         assertEquals(Optional.empty(), KitchenConfigurationCheck.problem(dnsFile(c -> c.poke = 0)));
     }
+
+    /** A replay's longest gap: 0 (every gap as recorded) or positive seconds. */
+    @Test
+    void negativeMaxGapNamesMaxGap() {
+        assertProblem("max_gap: ", dnsFile(c -> c.maxGap = -1));
+        assertProblem("max_gap: ", dnsFile(c -> c.maxGap = Double.POSITIVE_INFINITY));
+        assertEquals(Optional.empty(), KitchenConfigurationCheck.problem(dnsFile(c -> c.maxGap = 0)));
+    }
 }

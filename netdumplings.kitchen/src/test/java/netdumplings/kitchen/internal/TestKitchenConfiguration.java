@@ -11,6 +11,7 @@ class TestKitchenConfiguration implements KitchenConfiguration {
     String hub = "localhost:11347";
     String pcap = "";
     double speed = 1.0;
+    double maxGap = 5.0;
     int loop = 1;
     int snaplen = 65535;
 
@@ -25,6 +26,7 @@ class TestKitchenConfiguration implements KitchenConfiguration {
     @Override public String[] chef__modules() { return new String[0]; }
     @Override public String pcap() { return pcap; }
     @Override public double speed() { return speed; }
+    @Override public double max__gap() { return maxGap; }
     @Override public int loop() { return loop; }
     @Override public int snaplen() { return snaplen; }
     @Override public boolean promiscuous() { return false; }

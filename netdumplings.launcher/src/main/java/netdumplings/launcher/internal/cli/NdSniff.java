@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code nd-sniff}: a kitchen runtime with the example chefs, with the original's flags
- * plus {@code --pcap}, {@code --speed}, {@code --loop} and {@code --hub-token-file}. A replay
+ * {@code nd-sniff}: a kitchen runtime with the example and standard chefs, with the original's flags
+ * plus {@code --pcap}, {@code --speed}, {@code --max-gap}, {@code --loop} and {@code --hub-token-file}. A replay
  * of N loops ends the process once done (exit 0, after a summary).
  */
 @Command(name = "nd-sniff", description = {
@@ -58,6 +58,9 @@ public final class NdSniff extends RuntimeLauncher {
     @Option(names = "--speed", paramLabel = "X", descriptionKey = "kitchen.speed")
     double speed;
 
+    @Option(names = "--max-gap", paramLabel = "SECONDS", descriptionKey = "kitchen.max_gap")
+    double maxGap;
+
     @Option(names = "--loop", paramLabel = "N", descriptionKey = "kitchen.loop")
     int loop;
 
@@ -80,7 +83,7 @@ public final class NdSniff extends RuntimeLauncher {
         Map<String, Object> values = values();
         List<String> explicit = keys();
         kitchenValues(this, values, explicit, kitchenName, hub, networkInterface, filter, pokeInterval, pcap, speed,
-                loop);
+                maxGap, loop);
         if (given("--chef-module")) {
             NdHub.put(values, explicit, "chef_modules", chefModules.stream()
                     .map(m -> m.equals(ORIGINAL_CHEF_MODULE) ? EXAMPLE_CHEFS : m).toList());
@@ -101,7 +104,8 @@ public final class NdSniff extends RuntimeLauncher {
 
     /** The kitchen's flags, shared with netdumplings (null for those a tool lacks). */
     static void kitchenValues(RuntimeLauncher l, Map<String, Object> values, List<String> explicit, String name,
-            String hub, String networkInterface, String filter, double pokeInterval, Path pcap, double speed, int loop) {
+            String hub, String networkInterface, String filter, double pokeInterval, Path pcap, double speed,
+            double maxGap, int loop) {
         if (name != null) {
             NdHub.put(values, l.given("--kitchen-name") ? explicit : null, "kitchen_name", name);
         }
@@ -122,6 +126,7 @@ public final class NdSniff extends RuntimeLauncher {
         String file = pcap == null ? "" : l.readableFile("--pcap", pcap, "capture file").toString();
         NdHub.put(values, l.given("--pcap") ? explicit : null, "pcap", file);
         NdHub.put(values, l.given("--speed") ? explicit : null, "speed", l.atLeastZero("--speed", speed));
+        NdHub.put(values, l.given("--max-gap") ? explicit : null, "max_gap", l.atLeastZero("--max-gap", maxGap));
         if (loop < 0) {
             throw l.usage("--loop must be a whole number >= 0, not " + loop);
         }

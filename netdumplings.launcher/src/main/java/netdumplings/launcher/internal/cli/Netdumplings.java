@@ -57,6 +57,9 @@ public final class Netdumplings extends RuntimeLauncher {
     @Option(names = "--speed", paramLabel = "X", descriptionKey = "kitchen.speed")
     double speed;
 
+    @Option(names = "--max-gap", paramLabel = "SECONDS", descriptionKey = "kitchen.max_gap")
+    double maxGap;
+
     // Not the kitchen type's default (1): the all-in-one demo replays for ever.
     @Option(names = "--loop", paramLabel = "N", defaultValue = "0",
             description = "Times to replay the capture file; 0 for ever. Default: ${DEFAULT-VALUE}.")
@@ -104,7 +107,7 @@ public final class Netdumplings extends RuntimeLauncher {
         Map<String, Object> kitchenValues = values();
         List<String> kitchenExplicit = keys();
         NdSniff.kitchenValues(this, kitchenValues, kitchenExplicit, null, null, networkInterface, filter, -1, pcap,
-                speed, loop);
+                speed, maxGap, loop);
         // Its own hub, wherever the flags put it: given explicitly, as the ports are.
         NdHub.put(kitchenValues, hubExplicit.contains("in_port") || hubExplicit.contains("address")
                 ? kitchenExplicit : null, "hub", hostPort(host, inPort));
