@@ -317,6 +317,13 @@ public class HttpRequestChef implements DumplingChef {
 
     @Override
     public Object intervalHandler(ChefContext context) {
+        // A smaller bound (reconfigured) applies here, on the kitchen's thread: the map only
+        // trims itself when an entry is added.
+        for (var i = hosts.entrySet().iterator(); hosts.size() > maxHosts && i.hasNext(); ) {
+            i.next();
+            i.remove();
+            forgotten++;
+        }
         Map<String, Object> listed = new LinkedHashMap<>();
         hosts.forEach((host, asked) -> {
             Map<String, Object> entry = new LinkedHashMap<>();

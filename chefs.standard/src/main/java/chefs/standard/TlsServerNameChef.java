@@ -94,8 +94,8 @@ public class TlsServerNameChef implements DumplingChef {
     private static final int EXT_SERVER_NAME = 0;
     private static final int EXT_ALPN = 16;
     private static final int EXT_SUPPORTED_VERSIONS = 43;
-    /** {@link #serverName}'s answer for an extension that cannot be read (compared by identity). */
-    private static final String MALFORMED = new String("malformed");
+    /** {@link #hostNameEntry}'s answers: no host_name, or an extension that cannot be read. */
+    private static final int NONE = -1, MALFORMED = -2;
 
     private volatile int maxNames;
     private volatile int maxPending;
@@ -310,9 +310,12 @@ public class TlsServerNameChef implements DumplingChef {
             }
             switch (type) {
                 case EXT_SERVER_NAME -> {
-                    hello.serverName = serverName(b, data, dataEnd);
-                    if (hello.serverName == MALFORMED) {
+                    int entry = hostNameEntry(b, data, dataEnd);
+                    if (entry == MALFORMED) {
                         return null; // as tshark, which calls such a hello malformed
+                    }
+                    if (entry != NONE) {
+                        hello.serverName = printable(b, entry + 3, Bytes.uint16(b, entry + 1));
                     }
                 }
                 case EXT_ALPN -> hello.alpn = alpn(b, data, dataEnd);
@@ -335,10 +338,11 @@ public class TlsServerNameChef implements DumplingChef {
     }
 
     /**
-     * @return the first host_name of a server_name extension (RFC 6066 section 3), null for
-     *         none, {@link #MALFORMED} if a length goes past the extension
+     * @return where the first non-empty host_name entry (type, length, name) of a server_name
+     *         extension starts (RFC 6066 section 3), {@link #NONE} without one,
+     *         {@link #MALFORMED} if a length goes past the extension
      */
-    private static String serverName(byte[] b, int data, int end) {
+    private static int hostNameEntry(byte[] b, int data, int end) {
         if (data + 2 > end || data + 2 + Bytes.uint16(b, data) > end) {
             return MALFORMED;
         }
@@ -349,11 +353,11 @@ public class TlsServerNameChef implements DumplingChef {
             }
             int length = Bytes.uint16(b, p + 1);
             if (b[p] == 0 && length > 0) { // host_name
-                return printable(b, p + 3, length);
+                return p;
             }
             p += 3 + length;
         }
-        return null;
+        return NONE;
     }
 
     /** @return the protocols of an ALPN extension (RFC 7301 section 3.1), GREASE left out */
@@ -422,6 +426,13 @@ public class TlsServerNameChef implements DumplingChef {
 
     @Override
     public Object intervalHandler(ChefContext context) {
+        // A smaller bound (reconfigured) applies here, on the kitchen's thread: the map only
+        // trims itself when an entry is added.
+        for (var i = names.entrySet().iterator(); names.size() > maxNames && i.hasNext(); ) {
+            i.next();
+            i.remove();
+            forgotten++;
+        }
         Map<String, Object> listed = new LinkedHashMap<>();
         names.forEach((name, seen) -> {
             Map<String, Object> entry = new LinkedHashMap<>();

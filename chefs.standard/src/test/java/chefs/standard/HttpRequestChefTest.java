@@ -313,6 +313,19 @@ class HttpRequestChefTest {
         assertEquals(1L, payload.get("retransmissions"));
     }
 
+    @Test
+    void aSmallerBoundAppliesAtTheNextInterval() {
+        HttpRequestChef chef = chef();
+        int port = 50000;
+        for (String host : List.of("a.example", "b.example", "c.example")) {
+            chef.packetHandler(http(port++, "GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n"));
+        }
+        chef.configure(Configurations.of(HttpRequestChef.Config.class, "max_hosts", 1)); // as a .cfg file's change
+        Map<?, ?> payload = (Map<?, ?>) chef.intervalHandler(null);
+        assertEquals(List.of("c.example"), List.copyOf(((Map<?, ?>) payload.get("http_hosts")).keySet()));
+        assertEquals(2L, payload.get("hosts_forgotten"));
+    }
+
     private static SniffedPacket http(int clientPort, String payload) {
         return TestPackets.ethernet().ipv4("10.0.0.1", "10.0.0.2").tcp(clientPort, 80, 0x18).payload(payload).build();
     }

@@ -232,6 +232,20 @@ class TlsServerNameChefTest {
     }
 
     @Test
+    void aSmallerBoundAppliesAtTheNextInterval() {
+        TlsServerNameChef chef = chef();
+        int port = 50000;
+        for (String name : List.of("a.example", "b.example", "c.example")) {
+            chef.packetHandler(TestPackets.ethernet().ipv4("10.0.0.1", "10.0.0.2").tcp(port++, 443, 0x18)
+                    .payload(clientHello(name)).build());
+        }
+        chef.configure(Configurations.of(TlsServerNameChef.Config.class, "max_names", 1)); // as a .cfg file's change
+        Map<?, ?> payload = (Map<?, ?>) chef.intervalHandler(null);
+        assertEquals(List.of("c.example"), List.copyOf(((Map<?, ?>) payload.get("tls_server_names")).keySet()));
+        assertEquals(2L, payload.get("names_forgotten"));
+    }
+
+    @Test
     void otherTcpIsNotAHello() {
         TlsServerNameChef chef = chef();
         assertNull(chef.packetHandler(TestPackets.ethernet().ipv4("10.0.0.1", "10.0.0.2").tcp(50000, 80, 0x18)
