@@ -69,4 +69,18 @@ class PerPacketAllocationTest {
                 packets());
         assertTrue(bytes < 1024, bytes + " bytes allocated for 10,000 packets");
     }
+
+    @Test
+    void tlsServerNamesAllocatesNothingForOtherPayloads() {
+        long bytes = allocatedByHandling(new TlsServerNameChef(Configurations.of(TlsServerNameChef.Config.class)),
+                packets());
+        assertTrue(bytes < 1024, bytes + " bytes allocated for 10,000 packets");
+    }
+
+    @Test
+    void httpRequestsAllocatesNothingForOtherPayloads() {
+        long bytes = allocatedByHandling(new HttpRequestChef(Configurations.of(HttpRequestChef.Config.class)),
+                packets());
+        assertTrue(bytes < 1024, bytes + " bytes allocated for 10,000 packets");
+    }
 }
