@@ -326,6 +326,36 @@ class HttpRequestChefTest {
         assertEquals(2L, payload.get("hosts_forgotten"));
     }
 
+    @Test
+    void everyCutAndEveryByteChangeOfARealRequestIsSafe() throws Exception {
+        // A request shaped as http-one-stream.pcap's frame 4 (shortened) and a response, cut at
+        // every length and with each byte in turn set to 0x00, '\n', ':' and ' ', lines cut at
+        // 16 bytes: nothing may throw (no read past the bytes given). A connection each.
+        byte[] request = ("GET /softw/90/update/avg9infoavi.ctf HTTP/1.1\r\nAccept: */*\r\nUser-Agent: AVGINET9-WVSXX86 90\r\n"
+                + "Host: backup.avg.cz\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] response = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        HttpRequestChef chef = chef("max_line_bytes", 16);
+        int port = 1024;
+        for (byte[] message : List.of(request, response)) {
+            for (int cut = 0; cut <= message.length; cut++) {
+                chef.packetHandler(http(port++, java.util.Arrays.copyOf(message, cut)));
+            }
+            for (int i = 0; i < message.length; i++) {
+                for (byte value : new byte[] {0, '\n', ':', ' '}) {
+                    byte[] changed = message.clone();
+                    changed[i] = value;
+                    chef.packetHandler(http(port++, changed));
+                }
+            }
+        }
+        Map<?, ?> interval = (Map<?, ?>) chef.intervalHandler(null);
+        assertTrue((Long) interval.get("requests") > 0 && (Long) interval.get("responses") > 0, interval.toString());
+    }
+
+    private static SniffedPacket http(int clientPort, byte[] payload) {
+        return TestPackets.ethernet().ipv4("10.0.0.1", "10.0.0.2").tcp(clientPort, 80, 0x18).payload(payload).build();
+    }
+
     private static SniffedPacket http(int clientPort, String payload) {
         return TestPackets.ethernet().ipv4("10.0.0.1", "10.0.0.2").tcp(clientPort, 80, 0x18).payload(payload).build();
     }

@@ -246,6 +246,55 @@ class TlsServerNameChefTest {
     }
 
     @Test
+    void bytesOutsidePrintableAsciiAreEscaped() {
+        // "café" in UTF-8 and a control character: not a valid host name, shown byte by byte
+        Map<?, ?> hello = (Map<?, ?>) ((Map<?, ?>) chef().packetHandler(TestPackets.ethernet()
+                .ipv4("10.0.0.1", "10.0.0.2").tcp(50000, 443, 0x18)
+                .payload(clientHello(new byte[] {'c', 'a', 'f', (byte) 0xc3, (byte) 0xa9, 0x07})).build()))
+                .get("tls_client_hello");
+        assertEquals("caf\\xc3\\xa9\\x07", hello.get("server_name"));
+    }
+
+    @Test
+    void everyCutAndEveryByteChangeOfARealHelloIsSafe() throws Exception {
+        // tls-grease.pcap's ClientHello (517 bytes) cut at every length, and with each byte in
+        // turn set to 0x00, 0xff and its value + 1: nothing may throw (no read past the bytes
+        // given), whether each packet is a connection of its own or all are one connection
+        // (every TestPackets segment has sequence number 1: later ones overlap the first).
+        byte[] hello = greasePayload();
+        for (boolean oneConnection : List.of(false, true)) {
+            TlsServerNameChef chef = chef();
+            int port = 1024;
+            for (int cut = 0; cut <= hello.length; cut++) {
+                chef.packetHandler(segment(oneConnection ? 1 : port++, java.util.Arrays.copyOf(hello, cut)));
+            }
+            for (int i = 0; i < hello.length; i++) {
+                for (int value : new int[] {0x00, 0xff, hello[i] + 1}) {
+                    byte[] changed = hello.clone();
+                    changed[i] = (byte) value;
+                    chef.packetHandler(segment(oneConnection ? 1 : port++, changed));
+                }
+            }
+            Map<?, ?> interval = (Map<?, ?>) chef.intervalHandler(null);
+            assertTrue((Long) interval.get("client_hellos") > 0, interval.toString());
+        }
+    }
+
+    private static netdumplings.api.SniffedPacket segment(int clientPort, byte[] payload) {
+        return TestPackets.ethernet().ipv4("10.0.0.1", "10.0.0.2").tcp(clientPort, 443, 0x18).payload(payload).build();
+    }
+
+    /** @return tls-grease.pcap's one TCP payload: its ClientHello record */
+    private static byte[] greasePayload() throws IOException {
+        byte[] file = Files.readAllBytes(SampleCaptures.path("tls-grease.pcap"));
+        int frameAt = 24 + 16;
+        int frameLength = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN).getInt(24 + 8);
+        int tcpAt = 14 + (file[frameAt + 14] & 0x0f) * 4;
+        int payloadAt = tcpAt + ((file[frameAt + tcpAt + 12] & 0xf0) >> 2);
+        return java.util.Arrays.copyOfRange(file, frameAt + payloadAt, frameAt + frameLength);
+    }
+
+    @Test
     void otherTcpIsNotAHello() {
         TlsServerNameChef chef = chef();
         assertNull(chef.packetHandler(TestPackets.ethernet().ipv4("10.0.0.1", "10.0.0.2").tcp(50000, 80, 0x18)
@@ -260,7 +309,10 @@ class TlsServerNameChefTest {
 
     /** @return a minimal TLS 1.2 ClientHello record naming {@code name} (RFC 8446 section 4.1.2) */
     private static byte[] clientHello(String name) {
-        byte[] host = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return clientHello(name.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    private static byte[] clientHello(byte[] host) {
         ByteBuffer sni = ByteBuffer.allocate(9 + host.length);
         sni.putShort((short) 0).putShort((short) (5 + host.length)).putShort((short) (3 + host.length)).put((byte) 0)
                 .putShort((short) host.length).put(host);
