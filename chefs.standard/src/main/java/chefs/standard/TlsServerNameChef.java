@@ -30,8 +30,9 @@ import netdumplings.api.Tcp;
  * segments is put together per connection, in a bounded buffer (at most
  * {@link Config#max__pending__hellos()} connections at once, each hello at most
  * {@link Config#max__hello__bytes()}); one that cannot be put together (a segment missing or
- * out of order, the capture cutting a segment short, too long, evicted, or spread over more
- * than one record) or cannot be read is counted as {@code skipped}, never reported in part.
+ * out of order, the capture cutting a segment short, too long, evicted, still unfinished
+ * when another starts {@value #PENDING_SECONDS} s after it, or spread over more than one
+ * record) or cannot be read is counted as {@code skipped}, never reported in part.
  * <p>
  * A packet dumpling for every ClientHello read:
  * <pre>{@code
@@ -91,6 +92,11 @@ public class TlsServerNameChef implements DumplingChef {
     private static final int HANDSHAKE = 22;
     private static final int CLIENT_HELLO = 1;
     private static final int RECORD_HEADER = 5;
+    /**
+     * A split hello started this long before a new one (capture time, seconds) is given up
+     * when the new one starts: a client sends its hello's segments back to back.
+     */
+    static final int PENDING_SECONDS = 30;
     private static final int EXT_SERVER_NAME = 0;
     private static final int EXT_ALPN = 16;
     private static final int EXT_SUPPORTED_VERSIONS = 43;
@@ -165,7 +171,7 @@ public class TlsServerNameChef implements DumplingChef {
             skipped++;
             return null;
         }
-        startPending(ip, tcp, b, at, length, record);
+        startPending(ip, tcp, b, at, length, record, packet.time());
         return null;
     }
 
@@ -192,11 +198,15 @@ public class TlsServerNameChef implements DumplingChef {
         return report(read(p.hello, 0, p.hello.length), packet, packet.ip(), tcp.srcPort(), tcp.dstPort());
     }
 
-    private void startPending(Ip ip, Tcp tcp, byte[] b, int at, int length, int record) {
+    private void startPending(Ip ip, Tcp tcp, byte[] b, int at, int length, int record, double now) {
         if (pending.length != maxPending) {
             skipped += pendingCount; // reconfigured: start afresh
             pending = new Pending[maxPending];
             pendingCount = 0;
+        }
+        while (pendingCount > 0 && now - pending[0].started > PENDING_SECONDS) {
+            removePending(0); // its next segment never came
+            skipped++;
         }
         if (pendingCount == pending.length) {
             removePending(0); // the oldest
@@ -204,7 +214,7 @@ public class TlsServerNameChef implements DumplingChef {
         }
         Pending p = new Pending(Arrays.copyOfRange(b, ip.srcAddressOffset(), ip.srcAddressOffset() + ip.addressLength()),
                 Arrays.copyOfRange(b, ip.dstAddressOffset(), ip.dstAddressOffset() + ip.addressLength()),
-                tcp.srcPort(), tcp.dstPort(), new byte[record]);
+                tcp.srcPort(), tcp.dstPort(), new byte[record], now);
         System.arraycopy(b, at, p.hello, 0, length);
         p.filled = length;
         p.nextSeq = (tcp.seq() + length) & 0xffffffffL;
@@ -474,15 +484,18 @@ public class TlsServerNameChef implements DumplingChef {
         /** The whole record, filled up to {@link #filled}. */
         final byte[] hello;
         int filled;
+        /** The capture time of the hello's first segment. */
+        final double started;
         /** The sequence number of the next byte wanted. */
         long nextSeq;
 
-        Pending(byte[] src, byte[] dst, int srcPort, int dstPort, byte[] hello) {
+        Pending(byte[] src, byte[] dst, int srcPort, int dstPort, byte[] hello, double started) {
             this.src = src;
             this.dst = dst;
             this.srcPort = srcPort;
             this.dstPort = dstPort;
             this.hello = hello;
+            this.started = started;
         }
     }
 }

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -219,6 +220,22 @@ class TlsServerNameChefTest {
     }
 
     @Test
+    void aSplitHelloNeverFinishedIsGivenUpWhenAnotherStartsLater() throws Exception {
+        byte[] hello = greasePayload();
+        byte[] start = java.util.Arrays.copyOf(hello, 100);
+        TlsServerNameChef chef = chef();
+        Instant t = Instant.ofEpochSecond(1_600_000_000L);
+        chef.packetHandler(segment(50001, start, t));
+        chef.packetHandler(segment(50002, start, t.plusSeconds(TlsServerNameChef.PENDING_SECONDS)));
+        assertEquals(0L, ((Map<?, ?>) chef.intervalHandler(null)).get("skipped"), "not yet");
+        chef.packetHandler(segment(50003, start, t.plusSeconds(TlsServerNameChef.PENDING_SECONDS + 1)));
+        assertEquals(1L, ((Map<?, ?>) chef.intervalHandler(null)).get("skipped"), "50001's, started 31 s before");
+        // 50001 is no longer waited for: its whole hello again is read as a hello of its own
+        assertEquals("secure.adnxs.com", ((Map<?, ?>) ((Map<?, ?>) chef.packetHandler(segment(50001, hello,
+                t.plusSeconds(32)))).get("tls_client_hello")).get("server_name"));
+    }
+
+    @Test
     void theNameSeenLeastRecentlyIsForgottenFirst() {
         TlsServerNameChef chef = chef("max_names", 2);
         for (String name : List.of("a.example", "b.example", "c.example", "b.example", "d.example")) {
@@ -282,6 +299,11 @@ class TlsServerNameChefTest {
 
     private static netdumplings.api.SniffedPacket segment(int clientPort, byte[] payload) {
         return TestPackets.ethernet().ipv4("10.0.0.1", "10.0.0.2").tcp(clientPort, 443, 0x18).payload(payload).build();
+    }
+
+    private static netdumplings.api.SniffedPacket segment(int clientPort, byte[] payload, Instant captured) {
+        return TestPackets.ethernet().ipv4("10.0.0.1", "10.0.0.2").tcp(clientPort, 443, 0x18).payload(payload)
+                .time(captured).build();
     }
 
     /** @return tls-grease.pcap's one TCP payload: its ClientHello record */
