@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -52,11 +53,12 @@ final class DashboardHandler extends Handler.Abstract.NonBlocking {
     private static final String IMMUTABLE = "public, max-age=31536000, immutable";
     /**
      * The page's Content-Security-Policy: only its own scripts and styles, WebSocket and
-     * fetch only to itself ('self' covers ws: and wss: on the same host in CSP 3), no
-     * framing. Chart.js sets canvas sizes through the CSSOM, which style-src does not govern.
+     * fetch only to itself ('self' covers ws: and wss: on the same host in CSP 3) and to the
+     * fail-over hubs configured, no framing. Chart.js sets canvas sizes through the CSSOM,
+     * which style-src does not govern.
      */
     private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+            + "connect-src 'self'{{failover}}; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     private static final HttpField NOSNIFF = new PreEncodedHttpField("X-Content-Type-Options", "nosniff");
     private static final HttpField ALLOW = new PreEncodedHttpField(HttpHeader.ALLOW, "GET, HEAD");
@@ -70,16 +72,27 @@ final class DashboardHandler extends Handler.Abstract.NonBlocking {
     private final Predicate<Request> servesHere;
     private final Map<String, Asset> assets;
     private final String chartJsPath;
+    private final String csp;
+
+    /** A dashboard with no fail-over hub. */
+    DashboardHandler(Predicate<Request> servesHere) {
+        this(servesHere, List.of());
+    }
 
     /**
      * Loads every asset from this bundle.
      *
-     * @param servesHere which requests may see the dashboard (the hub passes "on the eater
-     *                   connector"); others get 404
+     * @param servesHere   which requests may see the dashboard (the hub passes "on the eater
+     *                     connector"); others get 404
+     * @param failoverHubs other hubs' eater addresses, checked by {@link HubSecurity}
+     *                     ({@code ws://host:port}): the page moves to them in order when its
+     *                     hub goes away, and may connect to nothing else
      * @throws IllegalStateException if an asset is missing from the bundle (a build defect)
      */
-    DashboardHandler(Predicate<Request> servesHere) {
+    DashboardHandler(Predicate<Request> servesHere, List<String> failoverHubs) {
         this.servesHere = requireNonNull(servesHere, "servesHere");
+        String hubs = String.join(" ", failoverHubs);
+        this.csp = CSP.replace("{{failover}}", hubs.isEmpty() ? "" : " " + hubs);
         Properties versions = new Properties();
         try (InputStream in = open(VERSIONS)) {
             versions.load(in);
@@ -94,7 +107,7 @@ final class DashboardHandler extends Handler.Abstract.NonBlocking {
         this.chartJsPath = "/" + chartJsFile;
         String js = "text/javascript;charset=utf-8";
         this.assets = Map.of(
-                "/", page(OWN_ROOT + "index.html", chartJs),
+                "/", page(OWN_ROOT + "index.html", chartJs, hubs),
                 "/dashboard/app.js", asset(OWN_ROOT + "app.js", js, NO_CACHE),
                 "/dashboard/dashboard.css", asset(OWN_ROOT + "dashboard.css", "text/css;charset=utf-8", NO_CACHE),
                 "/dashboard/favicon.svg", asset(OWN_ROOT + "favicon.svg", "image/svg+xml", NO_CACHE),
@@ -111,10 +124,12 @@ final class DashboardHandler extends Handler.Abstract.NonBlocking {
         return asset(read(resource), contentType, cacheControl, false);
     }
 
-    private static Asset page(String resource, String chartJsVersion) {
-        // The page names no version itself: the one this bundle holds is filled in here.
+    private static Asset page(String resource, String chartJsVersion, String failoverHubs) {
+        // The page names no version itself: the one this bundle holds is filled in here, and
+        // the fail-over hubs (addresses HubSecurity checked: nothing in them ends an attribute).
         byte[] body = new String(read(resource), StandardCharsets.UTF_8)
                 .replace("{{chartjs.version}}", chartJsVersion)
+                .replace("{{failover.hubs}}", failoverHubs)
                 .getBytes(StandardCharsets.UTF_8);
         return asset(body, "text/html;charset=utf-8", NO_CACHE, true);
     }
@@ -178,7 +193,7 @@ final class DashboardHandler extends Handler.Abstract.NonBlocking {
         headers.put(HttpHeader.CACHE_CONTROL, asset.cacheControl());
         headers.put(HttpHeader.ETAG, asset.etag());
         if (asset.isPage()) {
-            headers.put("Content-Security-Policy", CSP);
+            headers.put("Content-Security-Policy", csp);
             headers.put("Referrer-Policy", "no-referrer");
         }
         if (asset.gzipped() != null) {

@@ -209,7 +209,8 @@ public class HubComponent implements HubStatisticsSource {
                 keystore == null || keystore.isBlank() ? null : java.nio.file.Path.of(keystore.trim()),
                 config.tls__keystore__password(),
                 config.allowed__origins() == null ? List.of() : List.of(config.allowed__origins()),
-                config.allowed__hosts() == null ? List.of() : List.of(config.allowed__hosts()));
+                config.allowed__hosts() == null ? List.of() : List.of(config.allowed__hosts()),
+                config.failover__hubs() == null ? List.of() : List.of(config.failover__hubs()));
         if (security.tls() && !java.nio.file.Files.isReadable(security.tlsKeystore())) {
             throw new IllegalArgumentException("tls_keystore " + security.tlsKeystore() + " is not a readable file");
         }

@@ -104,6 +104,11 @@ public @interface HubConfiguration {
             description = "Host names (without port) that requests may name in their Host header besides localhost, the hub's address, this machine's host name and any IP address; a request naming any other host is refused with 403 on both ports (DNS rebinding) (default: none).")
     String[] allowed__hosts() default {};
 
+    /** Eater addresses of other hubs the dashboard moves to when this one goes away. Default none. */
+    @AttributeDefinition(name = "Fail-over hubs",
+            description = "Eater addresses (ws://HOST:PORT or wss://HOST:PORT) of other hubs of this hub's federation, in order: the dashboard served here moves to the next when its hub goes away, recovering what it missed from the shared history; each must list this hub's eater address in its allowed_origins (default: none).")
+    String[] failover__hubs() default {};
+
     // ---- bounds (issue 11) ---------------------------------------------------------------
 
     /** Seconds from accept to a connection's WebSocket upgrade; a plain HTTP connection lives this long. Default 10. */

@@ -344,7 +344,8 @@ public final class HubServer implements AutoCloseable {
         // A plain HTTP request (not an upgrade) falls through to the dashboard: the page on
         // the eater port, 404 for anything else and on the kitchen port.
         ServerConnector eaters = eaterConnector;
-        upgrade.setHandler(new DashboardHandler(request -> request.getConnectionMetaData().getConnector() == eaters));
+        upgrade.setHandler(new DashboardHandler(request -> request.getConnectionMetaData().getConnector() == eaters,
+                settings.security().failoverHubs()));
         // The Host check comes first, on both ports, for upgrades and plain requests alike.
         hostCheck = new HostCheck(upgrade, settings.address(), settings.security().allowedHosts(), refusedWarning);
         server.setHandler(hostCheck);

@@ -3,6 +3,7 @@ package netdumplings.hub.internal;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -175,6 +176,32 @@ class DashboardHandlerTest {
     private static byte[] gunzip(byte[] data) throws IOException {
         try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(data))) {
             return in.readAllBytes();
+        }
+    }
+
+    /**
+     * Issue 17: a hub with fail-over hubs names them to its page and lets the page connect to
+     * them, and to nothing else; an address that is not a hub's eater address is refused.
+     */
+    @Test
+    void failoverHubsAreNamedToThePageAndAllowedByItsPolicy() throws Exception {
+        HubServer withFailover = hubs.start(HubFixture.quiet().withSecurity(HubSecurity.NONE
+                .withFailoverHubs(List.of("ws://hub-b.example:11348/", "WSS://[2001:db8::2]:8443"))));
+        HttpResponse<byte[]> page = send(withFailover.eaterPort(), "GET", "/");
+        assertTrue(text(page).contains(
+                "<meta name=\"netdumplings-failover-hubs\" content=\"ws://hub-b.example:11348 wss://[2001:db8::2]:8443\">"),
+                text(page));
+        assertTrue(header(page, "Content-Security-Policy")
+                .contains("connect-src 'self' ws://hub-b.example:11348 wss://[2001:db8::2]:8443;"),
+                header(page, "Content-Security-Policy"));
+        // Without any, only the page's own hub.
+        assertTrue(header(get("/"), "Content-Security-Policy").contains("connect-src 'self';"));
+        assertTrue(text(get("/")).contains("<meta name=\"netdumplings-failover-hubs\" content=\"\">"));
+        for (String bad : List.of("http://hub-b:11348", "ws://hub-b:11348/path", "ws://hub b:1", "ws://x\"><script>",
+                "ws://hub-b:11348; script-src *")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> HubSecurity.NONE.withFailoverHubs(List.of(bad)), bad);
+            assertTrue(e.getMessage().startsWith("failover_hubs: "), e.getMessage());
         }
     }
 }

@@ -1,22 +1,30 @@
 // The netdumplings live dashboard: an eater in the browser.
 //
-// It speaks only PROTOCOL.md (WebSocket to the page's own host, hello, then one dumpling
-// per text message), so it works against any hub that serves it. Every text that comes
-// from a dumpling reaches the page through textContent, never as HTML.
+// It speaks only PROTOCOL.md (WebSocket to the page's own host, or to the fail-over hubs
+// its hub names, hello, then one dumpling per text message), so it works against any hub
+// that serves it. Every text that comes from a dumpling reaches the page through
+// textContent, never as HTML.
 
 /**
  * History (PROTOCOL.md, issue 17): a page opened on a hub that keeps one starts with its
  * last BACKFILL_DUMPLINGS dumplings rather than empty; after a reconnect (to the same hub,
- * or to another hub of its federation behind the same address) it asks for everything
- * after the last offset it saw, so nothing is missed or shown twice. A hub without history answers with a SystemHistoryChef marker and the
- * page simply starts live.
+ * or to the next fail-over hub of its federation, which shares the history) it asks for
+ * everything after the last offset it saw, so nothing is missed or shown twice. A hub
+ * without history answers with a SystemHistoryChef marker and the page simply starts live;
+ * a hub that cannot give everything since the last offset says so, and the page shows it.
  */
 const BACKFILL_DUMPLINGS = 2000;
 let lastOffset = null;
 let lastEpoch = null;
 
+/** Whether the last hello asked to recover from an offset (not just a first backfill). */
+let recovering = false;
+/** Why the page missed dumplings (the latest reason: a hub that could not recover them, an offset gap), or null. */
+let missed = null;
+
 function hello() {
-  const history = lastOffset !== null && lastEpoch !== null
+  recovering = lastOffset !== null && lastEpoch !== null;
+  const history = recovering
     ? { since: { offset: lastOffset, epoch: lastEpoch } }
     : { last: BACKFILL_DUMPLINGS };
   return JSON.stringify({ eater_name: 'dashboard', history });
@@ -784,6 +792,8 @@ $('raw-filters').addEventListener('submit', (event) => event.preventDefault());
 
 let received = 0;
 let unreadable = 0;
+let offsetGaps = 0;
+let offsetRepeats = 0;
 
 function onMessage(data) {
   if (typeof data !== 'string') return; // dumplings are text frames
@@ -801,13 +811,31 @@ function onMessage(data) {
   }
   received++;
   if (Number.isSafeInteger(meta.offset) && typeof meta.epoch === 'string') {
-    lastOffset = meta.offset;
-    lastEpoch = meta.epoch;
+    // Offsets of one epoch follow each other with no gap (the page takes every chef): a
+    // jump or a repeat is counted, and shown, so a lost or doubled dumpling never passes
+    // unnoticed (data-offset-gaps, data-offset-repeats for whoever checks the page).
+    if (meta.epoch === lastEpoch && lastOffset !== null && meta.offset !== lastOffset + 1) {
+      if (meta.offset > lastOffset) {
+        offsetGaps++;
+        missed = `offsets ${lastOffset + 1} to ${meta.offset - 1} never arrived`;
+      } else {
+        offsetRepeats++;
+      }
+    }
+    if (meta.epoch !== lastEpoch || lastOffset === null || meta.offset > lastOffset) {
+      lastOffset = meta.offset;
+      lastEpoch = meta.epoch;
+    }
   }
   const { chef, kitchen = null, driver } = meta;
   const time = Number(meta.creation_time);
   const payload = dumpling.payload;
   switch (chef) {
+    case 'SystemHistoryChef':
+      // After a reconnect, a hub that cannot give everything since the last offset says
+      // so: the page says it too, rather than let a gap pass unnoticed.
+      if (recovering && payload && payload.recovered === false) missed = `the hub said: ${asText(payload.reason)}`;
+      break;
     case 'SystemStatusChef': onStatus(payload); break;
     case 'PacketCountChef': onPacketCounts(kitchen, time, payload); break;
     case 'DNSLookupChef': onDns(kitchen, driver, payload); break;
@@ -845,7 +873,13 @@ function render() {
   renderTotals();
   renderRaw();
   $('received').textContent = `${formatCount(received)} dumplings`
-    + (unreadable ? ` · ${formatCount(unreadable)} unreadable` : '');
+    + (unreadable ? ` · ${formatCount(unreadable)} unreadable` : '')
+    + (missed ? ' · some missed' : '');
+  $('received').title = missed || 'dumplings received by this page';
+  const body = document.body.dataset;
+  body.offset = lastOffset === null ? '' : String(lastOffset);
+  body.offsetGaps = String(offsetGaps);
+  body.offsetRepeats = String(offsetRepeats);
 }
 
 // ---- connection -------------------------------------------------------------------------
@@ -853,9 +887,15 @@ function render() {
 // A hub that wants an eater token gets the one the page was opened with (/?token=...).
 const pageParams = new URLSearchParams(location.search);
 const pageToken = pageParams.get('token');
-// Only the page's own host: its Content-Security-Policy allows no other (connect-src 'self').
-const hubUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/`
-  + (pageToken ? `?token=${encodeURIComponent(pageToken)}` : '');
+const withToken = (url) => url + (pageToken ? `?token=${encodeURIComponent(pageToken)}` : '');
+// The page's own hub first, then its fail-over hubs (the hub's failover_hubs setting, the
+// only other hosts its Content-Security-Policy allows), tried in turn when one goes away.
+const failoverMeta = document.querySelector('meta[name="netdumplings-failover-hubs"]');
+const hubUrls = [`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/`,
+  ...(failoverMeta ? failoverMeta.content.split(/\s+/) : []).filter((u) => /^wss?:\/\/[^/?#\s]+$/.test(u))
+    .map((u) => `${u}/`)].map(withToken);
+let hubIndex = 0;
+let hubUrl = hubUrls[0];
 let retryMs = RETRY_FIRST_MS;
 let retryAt = 0;
 let socket = null;
@@ -867,7 +907,14 @@ function setConnection(state, text) {
   pill.textContent = text;
 }
 
+function showHubUrl() {
+  // Never show the token itself.
+  $('hub-url').textContent = hubUrl.replace(/\?token=.*$/, '?token=…');
+}
+
 function connect() {
+  hubUrl = hubUrls[hubIndex];
+  showHubUrl();
   setConnection('connecting', 'connecting');
   let ws;
   try {
@@ -886,6 +933,10 @@ function connect() {
   ws.addEventListener('close', (event) => {
     if (socket !== ws) return;
     socket = null;
+    // On to the next hub (the same one again when there is no other): a page that was
+    // live tries it after the first, short delay, so a fail-over takes about a second;
+    // the hello then asks for everything after the last offset seen.
+    hubIndex = (hubIndex + 1) % hubUrls.length;
     scheduleReconnect(event.code);
   });
   // An error is always followed by close, which reconnects.
@@ -909,8 +960,6 @@ function scheduleReconnect(code) {
   tick();
 }
 
-// Never show the token itself.
-$('hub-url').textContent = hubUrl.replace(/\?token=.*$/, '?token=…');
 // The status age and connection text change even when no dumpling arrives.
 setInterval(() => renderStatus(), 1000);
 connect();
