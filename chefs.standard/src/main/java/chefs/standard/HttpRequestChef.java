@@ -95,27 +95,16 @@ public class HttpRequestChef implements DumplingChef {
     private static final byte[] USER_AGENT = ascii("user-agent")[0];
     private static final int MAX_METHOD = 20;
 
-    private volatile int maxHosts;
     private volatile int maxLine;
 
     private long requests;
     private long responses;
     private long truncated;
     private long retransmissions;
-    private long forgotten;
     /** By status code (100-999). */
     private final long[] statusCodes = new long[1000];
-    /** By host, least recently asked first (access order). */
-    private final Map<String, Asked> hosts = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Asked> eldest) {
-            boolean full = size() > maxHosts;
-            if (full) {
-                forgotten++;
-            }
-            return full;
-        }
-    };
+    /** Requests per host. */
+    private final NameCounts hosts = new NameCounts("requests", 1);
     /** The connection (hashed) and sequence number of the latest message starts, a ring. */
     private final long[] recent = new long[RECENT];
     private int recentCount;
@@ -129,7 +118,7 @@ public class HttpRequestChef implements DumplingChef {
 
     @Modified
     void configure(Config config) {
-        maxHosts = Math.max(1, config.max__hosts());
+        hosts.max(config.max__hosts());
         maxLine = Math.max(16, config.max__line__bytes());
     }
 
@@ -197,9 +186,7 @@ public class HttpRequestChef implements DumplingChef {
         double when = packet.time();
         finish(request, cut || !lines.ended, when);
         requests++;
-        Asked asked = hosts.computeIfAbsent(host != null ? host : ip.dstText(), h -> new Asked());
-        asked.requests++;
-        asked.latest = when;
+        hosts.count(host != null ? host : ip.dstText(), when);
         return Map.of("http_request", request);
     }
 
@@ -317,20 +304,6 @@ public class HttpRequestChef implements DumplingChef {
 
     @Override
     public Object intervalHandler(ChefContext context) {
-        // A smaller bound (reconfigured) applies here, on the kitchen's thread: the map only
-        // trims itself when an entry is added.
-        for (var i = hosts.entrySet().iterator(); hosts.size() > maxHosts && i.hasNext(); ) {
-            i.next();
-            i.remove();
-            forgotten++;
-        }
-        Map<String, Object> listed = new LinkedHashMap<>();
-        hosts.forEach((host, asked) -> {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("requests", asked.requests);
-            entry.put("latest", asked.latest);
-            listed.put(host, entry);
-        });
         Map<String, Object> codes = new LinkedHashMap<>();
         for (int code = 0; code < statusCodes.length; code++) {
             if (statusCodes[code] > 0) {
@@ -338,20 +311,14 @@ public class HttpRequestChef implements DumplingChef {
             }
         }
         Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("http_hosts", listed);
+        payload.put("http_hosts", hosts.list());
         payload.put("requests", requests);
         payload.put("responses", responses);
         payload.put("status_codes", codes);
         payload.put("truncated", truncated);
         payload.put("retransmissions", retransmissions);
-        payload.put("hosts_forgotten", forgotten);
+        payload.put("hosts_forgotten", hosts.forgotten());
         return payload;
-    }
-
-    /** A host's request count and latest request. */
-    private static final class Asked {
-        long requests;
-        double latest;
     }
 
     /**

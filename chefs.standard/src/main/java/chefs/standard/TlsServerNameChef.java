@@ -103,26 +103,14 @@ public class TlsServerNameChef implements DumplingChef {
     /** {@link #hostNameEntry}'s answers: no host_name, or an extension that cannot be read. */
     private static final int NONE = -1, MALFORMED = -2;
 
-    private volatile int maxNames;
     private volatile int maxPending;
     private volatile int maxHelloBytes;
 
     private long clientHellos;
     private long withoutServerName;
     private long skipped;
-    private long forgotten;
-
-    /** By server name, least recently seen first (access order). */
-    private final Map<String, Seen> names = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Seen> eldest) {
-            boolean full = size() > maxNames;
-            if (full) {
-                forgotten++;
-            }
-            return full;
-        }
-    };
+    /** Hellos per server name. */
+    private final NameCounts names = new NameCounts("count", 1);
 
     /** ClientHellos being put together, oldest first; {@link #pendingCount} of them. */
     private Pending[] pending = new Pending[0];
@@ -136,7 +124,7 @@ public class TlsServerNameChef implements DumplingChef {
 
     @Modified
     void configure(Config config) {
-        maxNames = Math.max(1, config.max__names());
+        names.max(config.max__names());
         maxPending = Math.max(0, config.max__pending__hellos());
         maxHelloBytes = Math.max(0, config.max__hello__bytes());
     }
@@ -253,9 +241,7 @@ public class TlsServerNameChef implements DumplingChef {
         Map<String, Object> dumpling = new LinkedHashMap<>();
         if (hello.serverName != null) {
             dumpling.put("server_name", hello.serverName);
-            Seen seen = names.computeIfAbsent(hello.serverName, n -> new Seen());
-            seen.count++;
-            seen.latest = when;
+            names.count(hello.serverName, when);
         } else {
             withoutServerName++;
         }
@@ -436,26 +422,12 @@ public class TlsServerNameChef implements DumplingChef {
 
     @Override
     public Object intervalHandler(ChefContext context) {
-        // A smaller bound (reconfigured) applies here, on the kitchen's thread: the map only
-        // trims itself when an entry is added.
-        for (var i = names.entrySet().iterator(); names.size() > maxNames && i.hasNext(); ) {
-            i.next();
-            i.remove();
-            forgotten++;
-        }
-        Map<String, Object> listed = new LinkedHashMap<>();
-        names.forEach((name, seen) -> {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("count", seen.count);
-            entry.put("latest", seen.latest);
-            listed.put(name, entry);
-        });
         Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("tls_server_names", listed);
+        payload.put("tls_server_names", names.list());
         payload.put("client_hellos", clientHellos);
         payload.put("without_server_name", withoutServerName);
         payload.put("skipped", skipped);
-        payload.put("names_forgotten", forgotten);
+        payload.put("names_forgotten", names.forgotten());
         return payload;
     }
 
@@ -467,12 +439,6 @@ public class TlsServerNameChef implements DumplingChef {
         int version;
         /** The ALPN protocols offered, or null without the extension. */
         List<String> alpn;
-    }
-
-    /** A server name's count and latest sighting. */
-    private static final class Seen {
-        long count;
-        double latest;
     }
 
     /** A ClientHello being put together from one direction of a TCP connection. */
