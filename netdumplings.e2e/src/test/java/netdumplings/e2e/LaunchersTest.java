@@ -451,4 +451,25 @@ class LaunchersTest {
             }
         }
     }
+
+    /** Issue 17: nd-hub --failover-hub names the hub the dashboard moves to, in the page and its policy. */
+    @Test
+    void failoverHubsComeFromTheCommandLine(@TempDir Path dir) throws Exception {
+        int out = freePort();
+        Launched hub = start(dir, "hub", "nd-hub", "-i", Integer.toString(freePort()), "-o", Integer.toString(out),
+                "--failover-hub", "ws://hub-b.example:11348", "--failover-hub=wss://hub-c.example:8443/");
+        try {
+            hub.awaitOutput("hub listening");
+            java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + out + "/")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertTrue(page.body().contains("content=\"ws://hub-b.example:11348 wss://hub-c.example:8443\""),
+                    page.body());
+            assertTrue(page.headers().firstValue("Content-Security-Policy").orElseThrow()
+                    .contains("connect-src 'self' ws://hub-b.example:11348 wss://hub-c.example:8443;"));
+        } finally {
+            hub.process().destroy();
+            hub.awaitExit();
+        }
+    }
 }

@@ -57,6 +57,9 @@ public final class NdHub extends RuntimeLauncher {
     @Option(names = "--allowed-host", paramLabel = "HOST", descriptionKey = "hub.allowed_hosts")
     List<String> allowedHosts = new ArrayList<>();
 
+    @Option(names = "--failover-hub", paramLabel = "WS_URL", descriptionKey = "hub.failover_hubs")
+    List<String> failoverHubs = new ArrayList<>();
+
     @Option(names = "--max-connections", paramLabel = "N", descriptionKey = "hub.max_connections")
     int maxConnections;
 
@@ -112,6 +115,9 @@ public final class NdHub extends RuntimeLauncher {
         }
         if (!allowedOrigins.isEmpty()) {
             put(values, explicit, "allowed_origins", List.copyOf(allowedOrigins));
+        }
+        if (!failoverHubs.isEmpty()) {
+            put(values, explicit, "failover_hubs", List.copyOf(failoverHubs));
         }
         if (!allowedHosts.isEmpty()) {
             put(values, explicit, "allowed_hosts", List.copyOf(allowedHosts));
