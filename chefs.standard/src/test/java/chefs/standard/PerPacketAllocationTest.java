@@ -43,18 +43,28 @@ class PerPacketAllocationTest {
         return packets;
     }
 
+    /**
+     * @return the fewest bytes allocated by 10,000 handler calls, of three measurements: what
+     *         the handler allocates shows in each, while the JIT compiler now and then makes one
+     *         allocate 1.6-2 KB (the connections chef failed about 1 run in 3 with one
+     *         measurement, and never interpreted, -Xint, nor with C1 only)
+     */
     private static long allocatedByHandling(DumplingChef chef, List<SniffedPacket> packets) {
         for (SniffedPacket p : packets) {
             chef.packetHandler(p); // the addresses and connections become known
         }
-        long before = THREADS.getCurrentThreadAllocatedBytes();
-        before = THREADS.getCurrentThreadAllocatedBytes(); // the first call may allocate itself
-        for (int round = 0; round < 10_000 / packets.size(); round++) {
-            for (int i = 0; i < packets.size(); i++) {
-                chef.packetHandler(packets.get(i));
+        long fewest = Long.MAX_VALUE;
+        for (int measurement = 0; measurement < 3; measurement++) {
+            long before = THREADS.getCurrentThreadAllocatedBytes();
+            before = THREADS.getCurrentThreadAllocatedBytes(); // the first call may allocate itself
+            for (int round = 0; round < 10_000 / packets.size(); round++) {
+                for (int i = 0; i < packets.size(); i++) {
+                    chef.packetHandler(packets.get(i));
+                }
             }
+            fewest = Math.min(fewest, THREADS.getCurrentThreadAllocatedBytes() - before);
         }
-        return THREADS.getCurrentThreadAllocatedBytes() - before;
+        return fewest;
     }
 
     @Test
