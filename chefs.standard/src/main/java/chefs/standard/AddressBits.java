@@ -6,7 +6,23 @@ package chefs.standard;
  */
 final class AddressBits {
 
+    /**
+     * Starts every table's hashes: random per JVM, so that addresses and ports chosen to fall
+     * into one bucket (spoofed sources, say) cannot be worked out from this code.
+     */
+    static final long SEED = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+
     private AddressBits() {
+    }
+
+    /**
+     * One step of a keyed hash: start with {@link #SEED}, mix in each word.
+     *
+     * @return {@code h} with {@code word} mixed in
+     */
+    static long mix(long h, long word) {
+        long x = (h ^ word) * 0x9E3779B97F4A7C15L;
+        return x ^ x >>> 29;
     }
 
     /** @return the big-endian 64 bits at {@code at}; callers check the bounds */

@@ -39,7 +39,7 @@ import netdumplings.api.Udp;
  * newest first, as above:
  * <pre>{@code
  * {"connections": {"open": 12, "open_tcp": 9, "open_udp": 3, "ended": 5310, "evicted": 0,
- *                  "recent": [{"ts": 1258133614.430569, "uid": "C3kTqJ8lW0mZ", ...}]}}
+ *                  "packets_after_end": 41, "recent": [{"ts": 1258133614.430569, "uid": "C3kTqJ8lW0mZ", ...}]}}
  * }</pre>
  * <b>Fields.</b> {@code ts}: the first packet's capture time; {@code uid}: unique per chef
  * instance; {@code orig_*}: the originator, the side that sent the first packet seen, except
@@ -74,8 +74,9 @@ import netdumplings.api.Udp;
  * checked as packets arrive and at each interval (so a live capture without packets ends
  * nothing); {@code evicted} when the table was full. After a TCP connection ends by FIN or
  * RST its key is remembered until it has been idle for the timeout: packets after the end
- * (a last ACK, a repeated RST) are ignored rather than made a new connection, unless one is a
- * SYN (the ports reused). At the end of a replay, connections still open are counted as open.
+ * (a repeated RST, data in flight after a RST) are counted in {@code packets_after_end} rather
+ * than made a new connection, unless one is a SYN (the ports reused). (Zeek and tshark count
+ * them in the connection: Zeek reports a connection seconds after its end.) At the end of a replay, connections still open are counted as open.
  * <p>
  * At most {@link Config#max__connections()} ({@code max_connections}) connections (and
  * remembered ended keys) are kept: the one without a packet for longest goes first; a
@@ -147,6 +148,7 @@ public class ConnectionsChef implements DumplingChef {
     private int openUdp;
     private long ended;
     private long evicted;
+    private long afterEnd;
     private final PacketClock clock = new PacketClock();
     private ChefContext context;
 
@@ -193,7 +195,8 @@ public class ConnectionsChef implements DumplingChef {
                 endedNow = end(c, c.bothClosed() ? "fin" : "rst"); // the ports are reused
             }
             if (!(tcp != null && tcp.isSyn())) {
-                touch(c, at); // a trailing ACK or RST of a connection reported: ignored
+                touch(c, at); // a trailing ACK or RST of a connection reported: counted apart
+                afterEnd++;
                 return null;
             }
             unlink(c);
@@ -467,6 +470,7 @@ public class ConnectionsChef implements DumplingChef {
         counts.put("open_udp", openUdp);
         counts.put("ended", ended);
         counts.put("evicted", evicted);
+        counts.put("packets_after_end", afterEnd);
         counts.put("recent", new ArrayList<>(recent));
         return Map.of("connections", counts);
     }
@@ -548,8 +552,9 @@ public class ConnectionsChef implements DumplingChef {
             bHigh = srcIsA ? dHigh : sHigh;
             bLow = srcIsA ? dLow : sLow;
             bPort = srcIsA ? dstPort : srcPort;
-            long h = ((aHigh * 31 + aLow) * 31 + bHigh) * 31 + bLow;
-            h = h * 0x9E3779B97F4A7C15L + ((long) aPort << 16 | bPort) * 31 + proto * 7 + version;
+            long h = AddressBits.mix(AddressBits.mix(AddressBits.SEED, aLow), bLow);
+            h = AddressBits.mix(AddressBits.mix(h, aHigh), bHigh);
+            h = AddressBits.mix(h, (long) aPort << 32 | (long) bPort << 16 | proto << 8 | version);
             hash = (int) (h ^ h >>> 32);
             return srcIsA;
         }

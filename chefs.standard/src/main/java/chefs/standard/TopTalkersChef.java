@@ -185,8 +185,8 @@ public class TopTalkersChef implements DumplingChef {
 
     /** @return the slot holding the address, or the empty slot where it would go */
     private int find(byte v, long hi, long lo) {
-        long h = (hi * 0x9E3779B97F4A7C15L + lo) * 0xC2B2AE3D27D4EB4FL + v;
-        int i = (int) (h ^ h >>> 29) & mask;
+        long h = AddressBits.mix(AddressBits.mix(AddressBits.mix(AddressBits.SEED, lo), hi), v);
+        int i = (int) (h ^ h >>> 32) & mask;
         while (version[i] != EMPTY && (version[i] != v || low[i] != lo || high[i] != hi)) {
             i = (i + 1) & mask;
         }

@@ -171,15 +171,44 @@ class ConnectionsChefTest {
         // tshark -r many-protocols.pcap -T fields -e tcp.stream | sort -u | wc -l: 126 streams;
         // tshark -r many-protocols.pcap -q -z conv,udp: 127 conversations. The idle timeout is
         // longer than the capture, so only FIN and RST end connections within it.
-        ChefReplay.Result result = ChefReplay.replay(SampleCaptures.path("many-protocols.pcap"),
-                chef("idle_timeout_seconds", 1_000_000_000));
+        ConnectionsChef chef = chef("idle_timeout_seconds", 1_000_000_000);
+        ChefReplay.Result result = ChefReplay.replay(SampleCaptures.path("many-protocols.pcap"), chef);
         Map<?, ?> counts = counts(result.lastInterval("ConnectionsChef"));
-        long ended = result.packetPayloads("ConnectionsChef").stream()
-                .filter(p -> "tcp".equals(connection(p).get("proto"))).count();
-        assertEquals(number(counts, "ended"), ended);
-        assertEquals(126L, ended + number(counts, "open_tcp"));
-        assertEquals(127L, number(counts, "open_udp"));
+        List<Object> ended = new ArrayList<>(result.packetPayloads("ConnectionsChef"));
         assertEquals(0L, result.errors().get("ConnectionsChef"));
+        assertEquals(number(counts, "ended"), ended.size());
+        assertEquals(126L, ended.size() + number(counts, "open_tcp"));
+        assertEquals(127L, number(counts, "open_udp"));
+
+        // Then every open one ends (a packet two timeouts after the last, at 1420290330.09962).
+        Collector sent = new Collector();
+        chef.start(sent);
+        chef.packetHandler(TestPackets.ethernet().ipv4("192.0.2.1", "192.0.2.2").icmp(8, 0)
+                .time(Instant.ofEpochSecond(1420290330L + 2_000_000_000L)).build()); // no TCP/UDP: no sweep
+        chef.packetHandler(udp("192.0.2.1", 1, "192.0.2.2", 2, 0));
+        assertEquals(List.of(), sent.payloads, "a step back in time: no time passed");
+        chef.packetHandler(TestPackets.ethernet().ipv4("192.0.2.1", "192.0.2.2").udp(1, 2)
+                .time(Instant.ofEpochSecond(1420290330L + 2_000_000_000L)).build());
+        ended.addAll(sent.payloads);
+        // Every TCP and UDP packet is in a connection or counted after one's end:
+        // tshark -r many-protocols.pcap -Y "tcp and not icmp" | wc -l: 4321 ("udp and not icmp": 269).
+        long tcpPackets = 0;
+        long udpPackets = 0;
+        for (Object p : ended) {
+            Map<?, ?> c = connection(p);
+            long packets = number(c, "orig_pkts") + number(c, "resp_pkts");
+            if (c.get("proto").equals("tcp")) {
+                tcpPackets += packets;
+            } else if (!"192.0.2.1".equals(c.get("orig_h"))) {
+                udpPackets += packets;
+            }
+        }
+        long afterEnd = number(counts(chef.intervalHandler(null)), "packets_after_end");
+        assertEquals(4321L, tcpPackets + afterEnd);
+        assertEquals(269L, udpPackets);
+        // Those after the end: 4 of 10.0.0.1:55243 and of :55254 after the client's RST, 1 of
+        // :55263 after the server's first RST (tshark -Y "tcp.port==55243" ...: frames 1040-1043)
+        assertEquals(9L, afterEnd);
     }
 
     private static long[] flip(long[] f) {
@@ -222,6 +251,7 @@ class ConnectionsChefTest {
         Map<?, ?> counts = counts(chef.intervalHandler(null));
         assertEquals(0L, number(counts, "open"));
         assertEquals(1L, number(counts, "ended"));
+        assertEquals(1L, number(counts, "packets_after_end"));
     }
 
     @Test
