@@ -297,6 +297,16 @@ class HttpRequestChefTest {
     }
 
     @Test
+    void ipv6EndpointsAreBracketed() {
+        Map<?, ?> request = (Map<?, ?>) ((Map<?, ?>) chef().packetHandler(TestPackets.ethernet()
+                .ipv6("2001:db8::1", "2001:db8::2").tcp(50000, 8080, 0x18)
+                .payload("GET / HTTP/1.1\r\nHost: [2001:db8::2]:8080\r\n\r\n").build())).get("http_request");
+        assertEquals("[2001:db8::1]:50000", request.get("client"));
+        assertEquals("[2001:db8::2]:8080", request.get("server"));
+        assertEquals("[2001:db8::2]:8080", request.get("host"));
+    }
+
+    @Test
     void theHostAskedLeastRecentlyIsForgottenFirst() {
         HttpRequestChef chef = chef("max_hosts", 2);
         int port = 50000;

@@ -154,6 +154,9 @@ class TlsServerNameChefTest {
         assertEquals(20, interval.get("client_hellos"));
         assertEquals(20, hellos(result).size());
         assertTrue(hellos(result).stream().allMatch(h -> h.get("version").equals("TLS 1.2")));
+        // tshark: every one offers ALPN spdy/3.1,spdy/3,http/1.1, from 10.0.0.1 to port 443
+        assertTrue(hellos(result).stream().allMatch(h -> h.get("alpn").equals(List.of("spdy/3.1", "spdy/3", "http/1.1"))
+                && ((String) h.get("client")).startsWith("10.0.0.1:") && ((String) h.get("server")).endsWith(":443")));
         assertEquals(0, interval.get("skipped"));
     }
 
