@@ -184,6 +184,11 @@ public class DhcpChef implements DumplingChef {
 
     @Override
     public Object intervalHandler(ChefContext context) {
+        // A bound lowered by a changed configuration applies now, not at the next new device.
+        for (var eldest = devices.keySet().iterator(); devices.size() > maxDevices; forgotten++) {
+            eldest.next();
+            eldest.remove();
+        }
         Map<String, Object> listed = new LinkedHashMap<>();
         devices.forEach((mac, device) -> listed.put(mac, new LinkedHashMap<>(device)));
         Map<String, Object> payload = new LinkedHashMap<>();

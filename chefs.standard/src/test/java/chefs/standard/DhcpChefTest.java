@@ -104,6 +104,18 @@ class DhcpChefTest {
         assertEquals(2L, payload.get("devices_forgotten"));
     }
 
+    @Test
+    void aLowerBoundAppliesAtTheNextInterval() {
+        DhcpChef chef = new DhcpChef(Configurations.of(DhcpChef.Config.class, "max_devices", 3));
+        for (int device = 1; device <= 3; device++) {
+            chef.packetHandler(discover(device));
+        }
+        chef.configure(Configurations.of(DhcpChef.Config.class, "max_devices", 1));
+        Map<?, ?> payload = (Map<?, ?>) chef.intervalHandler(null);
+        assertEquals(List.of("02:00:00:00:00:03"), List.copyOf(((Map<?, ?>) payload.get("dhcp_devices")).keySet()));
+        assertEquals(2L, payload.get("devices_forgotten"));
+    }
+
     /** A BOOTP request from 02:00:00:00:00:0n with the DHCP magic cookie and option 53 = 1. */
     private static netdumplings.api.SniffedPacket discover(int n) {
         byte[] bootp = new byte[244];
