@@ -38,7 +38,9 @@ import netdumplings.eater.internal.MessageAssembler;
  * eater.run();
  * }</pre>
  * <p>
- * The hub sends every dumpling to every eater: the filters are applied here. Frames that
+ * The filters are applied here; the chef filter is also sent in the hello ({@code "chefs"},
+ * PROTOCOL.md), so that our hub sends only those chefs' dumplings (and, federated, reads
+ * only those from NATS), while the original hub, which ignores it, sends all. Frames that
  * are not valid dumplings are reported to {@link Builder#onInvalidDumpling} (or logged)
  * and skipped. A message over {@link DumplingJson#MAX_MESSAGE_BYTES} closes the
  * connection with {@link #CLOSE_TOO_BIG} (and it is then lost, and reconnected). A callback that throws is logged and the
@@ -492,7 +494,10 @@ public final class DumplingEater implements AutoCloseable {
         }
     }
 
-    /** The hello: the name, and what history to ask for (the builder's, or after the last offset seen). */
+    /**
+     * The hello: the name, the chefs wanted, and what history to ask for (the builder's, or
+     * after the last offset seen).
+     */
     private String hello() {
         HistoryPosition seen = position;
         java.util.Map<String, Object> history = null;
@@ -503,12 +508,19 @@ public final class DumplingEater implements AutoCloseable {
         } else if (seen == null && historySince != null) {
             history = java.util.Map.of("since_time", historySince.toEpochMilli() / 1000.0);
         }
-        if (history == null) {
+        if (history == null && chefs.isEmpty()) {
             return DumplingJson.toJson(new EaterHello(name));
         }
         java.util.Map<String, Object> hello = new java.util.LinkedHashMap<>();
         hello.put("eater_name", name);
-        hello.put("history", history);
+        if (!chefs.isEmpty()) {
+            // Additive: our hub then sends (and reads from NATS) only these chefs' dumplings;
+            // the original ignores it, and the filter below still applies.
+            hello.put("chefs", new java.util.TreeSet<>(chefs));
+        }
+        if (history != null) {
+            hello.put("history", history);
+        }
         return DumplingJson.valueToJson(hello);
     }
 

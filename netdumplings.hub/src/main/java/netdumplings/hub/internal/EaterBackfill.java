@@ -8,6 +8,7 @@ import java.util.Map;
 import netdumplings.api.Dumpling;
 import netdumplings.api.DumplingDriver;
 import netdumplings.api.json.DumplingJson;
+import netdumplings.hub.internal.federation.ChefFilter;
 import netdumplings.hub.internal.federation.History;
 import netdumplings.hub.internal.federation.HistoryRequest;
 
@@ -126,11 +127,15 @@ final class EaterBackfill {
                 marker("only " + (to - first + 1) + " of the last " + last.count() + " are kept", epoch, first, to);
             }
         }
-        history.replay(from, since, to, (offset, json) -> {
-            if (!eater.awaitRoom()) {
-                return false;
+        ChefFilter chefs = eater.chefs();
+        history.replay(from, since, to, (offset, json, chefToken) -> {
+            // Skipped or sent, it is replayed: the live one with that offset is a repeat.
+            if (chefs.accepts(chefToken)) {
+                if (!eater.awaitRoom()) {
+                    return false;
+                }
+                eater.sendNow(json);
             }
-            eater.sendNow(json);
             lastReplayed = offset;
             return true;
         });

@@ -14,6 +14,7 @@ import org.eclipse.jetty.websocket.core.OpCode;
 
 import netdumplings.api.EaterHello;
 import netdumplings.api.json.DumplingJson;
+import netdumplings.hub.internal.federation.ChefFilter;
 
 /**
  * An eater's connection: the first message must be an eater hello (else close 1011);
@@ -37,6 +38,14 @@ final class EaterEndpoint extends HubEndpoint {
     /** Whether this eater is waiting in the {@link EaterFlusher} (at most once). */
     private final AtomicBoolean flushRequested = new AtomicBoolean();
     private volatile EaterHello hello;
+    /** The chefs whose dumplings this eater wants (its hello's {@code chefs}). */
+    private volatile ChefFilter chefs = ChefFilter.ALL;
+    /**
+     * Dumplings of the history at or below this offset are not sent live to this eater (it
+     * was let in after them); 0 once a later one came. Written before the eater joins the
+     * fan-out (published by the eaters list), then by the fan-out's thread.
+     */
+    private long liveFrom;
     /** The history being sent to this eater (then kept to skip repeats), or null. */
     private volatile EaterBackfill backfill;
     /** Dumplings handed to Jetty and not yet written: +1 on send, -1 in the write callback. */
@@ -99,14 +108,27 @@ final class EaterEndpoint extends HubEndpoint {
      * @return whether it was queued
      */
     boolean send(ByteBuffer json) {
-        return send(json, 0);
+        return send(json, 0, null);
     }
 
     /**
-     * As {@link #send(ByteBuffer)}, for a dumpling of the history (offset > 0) or not (0):
-     * while the eater is sent the history it asked for, live dumplings wait for it.
+     * As {@link #send(ByteBuffer)}, for a dumpling of the history (offset > 0) or not (0),
+     * of a chef this eater may not want: while the eater is sent the history it asked for,
+     * live dumplings wait for it.
+     *
+     * @param chefToken the dumpling's chef as a subject token, null for the hub's own
+     * @return whether it was queued (false: not wanted, held or dropped)
      */
-    boolean send(ByteBuffer json, long offset) {
+    boolean send(ByteBuffer json, long offset, String chefToken) {
+        if (!chefs.accepts(chefToken)) {
+            return false;
+        }
+        if (liveFrom != 0 && offset != 0) {
+            if (offset <= liveFrom) {
+                return false;
+            }
+            liveFrom = 0;
+        }
         EaterBackfill b = backfill;
         if (b != null && b.intercept(json, offset)) {
             return false;
@@ -228,6 +250,12 @@ final class EaterEndpoint extends HubEndpoint {
         if (parsed == null) {
             return false;
         }
+        try {
+            chefs = ChefFilter.fromHello(helloFields());
+        } catch (IllegalArgumentException e) {
+            close(SERVER_ERROR, "invalid eater hello: " + e.getMessage());
+            return false;
+        }
         hello = parsed;
         hub.eaterJoined(this);
         return true;
@@ -249,6 +277,16 @@ final class EaterEndpoint extends HubEndpoint {
     @Override
     protected boolean hasSaidHello() {
         return hello != null;
+    }
+
+    /** Sends this eater live only dumplings of the history after {@code offset} (0: every one). */
+    void liveFrom(long offset) {
+        liveFrom = offset;
+    }
+
+    /** @return the chefs whose dumplings this eater wants */
+    ChefFilter chefs() {
+        return chefs;
     }
 
     /** @return the hello, or null before a valid one */

@@ -52,12 +52,14 @@ import org.slf4j.LoggerFactory;
 import netdumplings.api.Dumpling;
 import netdumplings.api.DumplingDriver;
 import netdumplings.api.json.DumplingJson;
+import netdumplings.hub.internal.federation.ChefFilter;
 import netdumplings.hub.internal.federation.FederationSettings;
 import netdumplings.hub.internal.federation.History;
 import netdumplings.hub.internal.federation.HistoryRequest;
 import netdumplings.hub.internal.federation.NatsFederation;
 import netdumplings.hub.internal.federation.Offsets;
 import netdumplings.hub.internal.federation.RingHistory;
+import netdumplings.hub.internal.federation.Subjects;
 
 /**
  * The dumpling hub of PROTOCOL.md, on an embedded Jetty: kitchens connect to one port and
@@ -114,6 +116,8 @@ public final class HubServer implements AutoCloseable {
     // Copy-on-write: fan-out iterates a snapshot without a lock; joins and leaves are rare.
     private final List<KitchenEndpoint> kitchens = new CopyOnWriteArrayList<>();
     private final List<EaterEndpoint> eaters = new CopyOnWriteArrayList<>();
+    /** Eaters that said hello and wait for the hub to read their chefs from NATS. */
+    private final Set<EaterEndpoint> joining = ConcurrentHashMap.newKeySet();
     private final LongAdder dumplingsIn = new LongAdder();
     private final LongAdder dumplingsOut = new LongAdder();
     private final LongAdder invalidFrames = new LongAdder();
@@ -272,7 +276,19 @@ public final class HubServer implements AutoCloseable {
                 name = settings.address() + ":" + eaterPort();
             }
         }
-        NatsFederation link = new NatsFederation(federationSettings, name, this::publishFromStream);
+        NatsFederation link = new NatsFederation(federationSettings, name, new NatsFederation.Sink() {
+            @Override
+            public void deliver(ByteBuffer json, long offset, String chefToken) {
+                publishFromStream(json, offset, chefToken);
+            }
+
+            @Override
+            public void epochChanged() {
+                for (EaterEndpoint eater : eaters) {
+                    eater.liveFrom(0);
+                }
+            }
+        });
         try {
             link.start();
         } catch (RuntimeException e) {
@@ -657,8 +673,12 @@ public final class HubServer implements AutoCloseable {
         connections.remove(connection);
         if (connection instanceof KitchenEndpoint kitchen) {
             kitchens.remove(kitchen);
-        } else if (connection instanceof EaterEndpoint eater && eaters.remove(eater)) {
-            departedEaterDrops.add(eater.dropped());
+        } else if (connection instanceof EaterEndpoint eater) {
+            boolean left = joining.remove(eater) | eaters.remove(eater);
+            if (left) {
+                departedEaterDrops.add(eater.dropped());
+                wantedChanged();
+            }
         }
     }
 
@@ -672,14 +692,59 @@ public final class HubServer implements AutoCloseable {
         LOG.info("kitchen {} joined from {}:{}", kitchen.hello().kitchenName(), kitchen.host(), kitchen.port());
     }
 
+    /**
+     * An eater said hello. When federating, it is let in once what the hub reads from NATS
+     * covers its chefs ({@link NatsFederation#want}): at once unless it wants chefs the hub
+     * does not read now.
+     */
     void eaterJoined(EaterEndpoint eater) {
+        NatsFederation link = federation;
+        if (link == null) {
+            letIn(eater);
+            return;
+        }
+        joining.add(eater);
+        wantedChanged().thenRun(() -> {
+            if (joining.remove(eater)) {
+                letIn(eater);
+            }
+        });
+    }
+
+    /**
+     * Tells the federation the union of what this hub's eaters (joining ones too) want; one
+     * caller at a time, so that the last word is the latest membership.
+     */
+    private synchronized CompletableFuture<Void> wantedChanged() {
+        NatsFederation link = federation;
+        if (link == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        ChefFilter union = ChefFilter.NONE;
+        for (EaterEndpoint e : eaters) {
+            union = union.union(e.chefs());
+        }
+        for (EaterEndpoint e : joining) {
+            union = union.union(e.chefs());
+        }
+        return link.want(union);
+    }
+
+    private void letIn(EaterEndpoint eater) {
+        History history = history();
+        if (history != null) {
+            // Live from here: after a switch of what the hub reads, dumplings published
+            // before it may still come for the eaters that were there (see NatsFederation).
+            eater.liveFrom(history.lastOffset());
+        }
         EaterBackfill backfill = backfillFor(eater);
         eaters.add(eater);
         if (eater.isDisconnected()) {
             eaters.remove(eater);
             return;
         }
-        LOG.info("eater {} joined from {}:{}", eater.hello().eaterName(), eater.host(), eater.port());
+        LOG.info("eater {} joined from {}:{}{}", eater.hello().eaterName(), eater.host(), eater.port(),
+                eater.chefs().isAll() ? "" : " for " + eater.chefs());
         if (backfill != null) {
             try {
                 historyThreads.execute(backfill::run);
@@ -732,11 +797,12 @@ public final class HubServer implements AutoCloseable {
         if (link != null && link.publish(json, kitchen, chef)) {
             return;
         }
+        String chefToken = Subjects.token(chef);
         RingHistory history = ring;
         if (history != null) {
-            history.append(Offsets.bytesOf(json), this::publishFromStream);
+            history.append(Offsets.bytesOf(json), chefToken, this::publishFromStream);
         } else {
-            publish(json);
+            publish(json, 0, eaters, chefToken);
         }
     }
 
@@ -746,27 +812,23 @@ public final class HubServer implements AutoCloseable {
         return link != null ? link : ring;
     }
 
-    /** A dumpling of the history (any federated hub's, or the ring's) to every eater of this one. */
-    private void publishFromStream(ByteBuffer json, long offset) {
+    /** A dumpling of the history (any federated hub's, or the ring's) to every eater of this one that wants it. */
+    private void publishFromStream(ByteBuffer json, long offset, String chefToken) {
         State now = state.get();
         if (now == State.STARTED || now == State.CLOSING) {
-            publish(json, offset, eaters);
+            publish(json, offset, eaters, chefToken);
         }
     }
 
-    private void publish(ByteBuffer json) {
-        publish(json, eaters);
-    }
-
-    private void publish(ByteBuffer json, Iterable<EaterEndpoint> to) {
-        publish(json, 0, to);
-    }
-
-    /** @param offset the dumpling's offset in the history, 0 for none */
-    private void publish(ByteBuffer json, long offset, Iterable<EaterEndpoint> to) {
+    /**
+     * @param offset    the dumpling's offset in the history, 0 for none
+     * @param chefToken its chef's subject token, to match eaters' chef filters; null for
+     *                  the hub's own dumplings, which every eater gets
+     */
+    private void publish(ByteBuffer json, long offset, Iterable<EaterEndpoint> to, String chefToken) {
         int sent = 0;
         for (EaterEndpoint eater : to) {
-            if (eater.send(json, offset)) {
+            if (eater.send(json, offset, chefToken)) {
                 sent++;
             }
         }
@@ -920,7 +982,7 @@ public final class HubServer implements AutoCloseable {
             }
             Dumpling status = new Dumpling(STATUS_CHEF, null, System.currentTimeMillis() / 1000.0,
                     DumplingDriver.INTERVAL, statusPayload(to));
-            publish(ByteBuffer.wrap(DumplingJson.toJsonBytes(status)), to);
+            publish(ByteBuffer.wrap(DumplingJson.toJsonBytes(status)), 0, to, null);
         } catch (RuntimeException e) {
             // Never let an exception cancel the periodic task.
             LOG.error("cannot send the hub's status dumpling", e);

@@ -167,6 +167,95 @@ class FederationTest {
         assertNull(late.texts.poll(), "more than the 100 and the live ones");
     }
 
+    private static String chefDumpling(String chef, int i) {
+        return "{\"metadata\": {\"chef\": \"" + chef + "\", \"kitchen\": \"site.a kitchen\", \"creation_time\": 1.5,"
+                + " \"driver\": \"packet\"}, \"payload\": {\"i\": " + i + "}}";
+    }
+
+    private static int indexOf(String text) throws Exception {
+        return JSON.readTree(text).get("payload").get("i").asInt();
+    }
+
+    /**
+     * Issue 17: an eater's chef filter narrows what its hub reads from NATS. Hub B's only
+     * eater wants chef "X.chef" (a name escaped in subjects): B's subscription brings no
+     * other chef's message (its count of messages from the stream is the X count the kitchen
+     * sent), hub A with no eater reads nothing. Then, while the kitchen keeps sending, an
+     * eater wanting everything joins B and leaves again (B reads everything, then X only):
+     * the X eater still gets every X dumpling once, in order, and the other eater every
+     * dumpling from its first one on, with none skipped or repeated.
+     */
+    @Test
+    void anEatersChefFilterNarrowsWhatItsHubReadsFromNatsWithoutLossAtTheSwitch() throws Exception {
+        nats = NatsServer.start(tmp.resolve("nats"));
+        HubServer a = hub("hub-a");
+        HubServer b = hub("hub-b");
+        WebSocketTestClient onlyX = client(b.eaterPort());
+        onlyX.send("{\"eater_name\": \"only-x\", \"chefs\": [\"X.chef\"]}");
+        Await.until(() -> b.statistics().eaterCount() == 1, () -> "the X eater on hub B", WAIT);
+        WebSocketTestClient kitchen = kitchen(a);
+        // 200 dumplings of each chef, alternating: i even is X.chef, i odd is Y.
+        int n = 400;
+        for (int i = 0; i < n; i++) {
+            kitchen.send(chefDumpling(i % 2 == 0 ? "X.chef" : "Y", i));
+        }
+        for (int i = 0; i < n; i += 2) {
+            assertEquals(chefDumpling("X.chef", i), unstamped(next(onlyX)), "X dumpling " + i);
+        }
+        Thread.sleep(500);
+        assertNull(onlyX.texts.poll(), "a Y dumpling or a repeat reached the X eater");
+        // What arrived from NATS: the 200 X ones only (the kitchen sent 200 of each chef).
+        assertEquals(n / 2, b.federation().received(), "messages hub B read from NATS");
+        assertEquals(0, a.federation().received(), "hub A has no eater: it reads nothing");
+        assertEquals(n, a.federation().published());
+
+        // The switches, under load: a sender keeps going while an eater of everything comes and goes.
+        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger(n);
+        java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread sender = new Thread(() -> {
+            try {
+                while (sending.get()) {
+                    int i = sent.get();
+                    kitchen.send(chefDumpling(i % 2 == 0 ? "X.chef" : "Y", i));
+                    sent.incrementAndGet();
+                    Thread.sleep(1);
+                }
+            } catch (Exception e) {
+                sending.set(false);
+            }
+        });
+        sender.start();
+        Thread.sleep(300);
+        WebSocketTestClient everything = client(b.eaterPort());
+        everything.send("{\"eater_name\": \"everything\"}");
+        Await.until(() -> b.statistics().eaterCount() == 2, () -> "the second eater on hub B", WAIT);
+        Await.until(() -> b.federation().reading().isAll(), () -> "hub B to read every chef", WAIT);
+        Thread.sleep(500);
+        int first = indexOf(next(everything));
+        everything.close();
+        Await.until(() -> b.statistics().eaterCount() == 1, () -> "the second eater to leave", WAIT);
+        Await.until(() -> !b.federation().reading().isAll(), () -> "hub B to read X only again", WAIT);
+        Thread.sleep(500);
+        sending.set(false);
+        sender.join();
+        int total = sent.get();
+        for (int i = n; i < total; i += 2) {
+            assertEquals(chefDumpling("X.chef", i), unstamped(next(onlyX)), "X dumpling " + i + " across the switches");
+        }
+        Thread.sleep(500);
+        assertNull(onlyX.texts.poll(), "a Y dumpling or a repeat reached the X eater across the switches");
+        // The eater of everything: consecutive from its first, until it left.
+        int previous = first;
+        for (String text = everything.texts.poll(); text != null; text = everything.texts.poll()) {
+            if (!text.contains("\"SystemStatusChef\"")) {
+                int i = indexOf(text);
+                assertEquals(previous + 1, i, "the eater of everything after dumpling " + previous);
+                previous = i;
+            }
+        }
+        assertTrue(previous > first, "the eater of everything got more than one dumpling");
+    }
+
     @Test
     void everyHubsStatusListsTheKitchensAndEatersOfEveryHubWithTheirHubsName() throws Exception {
         nats = NatsServer.start(tmp.resolve("nats"));

@@ -88,6 +88,55 @@ class HistoryTest {
         assertEquals(2, next(eater).get("metadata").get("offset").asLong());
     }
 
+    private static String chefDumpling(String chef, int i) {
+        return "{\"metadata\": {\"chef\": \"" + chef + "\", \"kitchen\": \"k\", \"creation_time\": 1.0,"
+                + " \"driver\": \"packet\"}, \"payload\": " + i + "}";
+    }
+
+    /**
+     * Issue 17: an eater's hello names the chefs it wants; the hub sends it only theirs,
+     * in its history replay too (offsets stay the history's, so they skip the others).
+     */
+    @Test
+    void anEaterNamingChefsGetsOnlyTheirDumplingsLiveAndFromTheHistory() throws Exception {
+        HubServer hub = start(1000);
+        WebSocketTestClient kitchen = kitchen(hub);
+        // Offsets 1..20: chef "A.b" (a name escaped in NATS subjects) at odd payloads, "C" at even ones.
+        long before = hub.statistics().dumplingsIn();
+        for (int i = 1; i <= 20; i++) {
+            kitchen.send(chefDumpling(i % 2 == 1 ? "A.b" : "C", i));
+        }
+        hubs.await(s -> s.dumplingsIn() == before + 20, 30);
+        WebSocketTestClient onlyA = hubs.client(hub.eaterPort());
+        onlyA.send("{\"eater_name\": \"a\", \"chefs\": [\"A.b\"], \"history\": {\"last\": 10}}");
+        // The last 10 kept are offsets 11..20; of those, A.b's are the odd ones.
+        for (int i = 11; i <= 20; i += 2) {
+            JsonNode d = next(onlyA);
+            assertEquals(i, d.get("payload").asInt(), "history, in " + d);
+            assertEquals(i, d.get("metadata").get("offset").asLong());
+        }
+        hubs.await(s -> s.eaterCount() == 1);
+        long before2 = hub.statistics().dumplingsIn();
+        for (int i = 21; i <= 30; i++) {
+            kitchen.send(chefDumpling(i % 2 == 1 ? "A.b" : "C", i));
+        }
+        hubs.await(s -> s.dumplingsIn() == before2 + 10, 30);
+        for (int i = 21; i <= 30; i += 2) {
+            assertEquals(i, next(onlyA).get("payload").asInt(), "live");
+        }
+        Thread.sleep(300);
+        assertNull(onlyA.texts.poll(), "a dumpling of another chef");
+    }
+
+    @Test
+    void anEaterHelloWithChefsThatAreNotNamesIsRefusedWithTheReason() throws Exception {
+        HubServer hub = start(10);
+        WebSocketTestClient eater = hubs.client(hub.eaterPort());
+        eater.send("{\"eater_name\": \"e\", \"chefs\": \"A\"}");
+        assertEquals(1011, eater.closeCode.get(30, TimeUnit.SECONDS));
+        assertEquals("invalid eater hello: chefs must be an array of chef names (strings)", eater.closeReason);
+    }
+
     @Test
     void anEaterAskingForTheLast100GetsExactlyThoseThenLiveOnes() throws Exception {
         HubServer hub = start(1000);

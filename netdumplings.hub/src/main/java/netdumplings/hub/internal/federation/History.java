@@ -13,11 +13,12 @@ public interface History {
     @FunctionalInterface
     interface Replayed {
         /**
-         * @param offset its offset
-         * @param json   the dumpling, stamped ({@link Offsets})
+         * @param offset    its offset
+         * @param json      the dumpling, stamped ({@link Offsets})
+         * @param chefToken its chef as a subject token ({@link Subjects#token})
          * @return false to stop the replay (the eater has gone)
          */
-        boolean accept(long offset, ByteBuffer json);
+        boolean accept(long offset, ByteBuffer json, String chefToken);
     }
 
     /** @return the current epoch, or null when the history cannot be reached now */

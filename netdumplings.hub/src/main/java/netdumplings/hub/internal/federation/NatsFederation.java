@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -55,6 +56,14 @@ import io.nats.client.api.StreamInfo;
  * the stream late and comes back a second time. Once reconnected, reading resumes after
  * the last sequence handed on.
  * <p>
+ * <b>What a hub reads.</b> A hub reads from the stream only what its eaters want
+ * ({@link #want}): nothing while it has no eater, one chef's subject
+ * ({@code <prefix>.d.*.*.<chef>}) while every eater wants that chef only, everything
+ * otherwise (nats-server 2.9 gives a consumer one filter subject; a union of several chefs
+ * is read as everything and filtered per eater by the hub). The reading switches as eaters
+ * come and go, without loss or repeat for any eater (see {@link #resubscribe}); an eater
+ * whose chefs the current reading does not cover is let in only once it does.
+ * <p>
  * Each hub also shares a summary of its kitchens and eaters on {@code <prefix>.status.<hub>}
  * every status interval (core NATS, not kept); {@link #remoteStatuses()} gives the other
  * hubs' latest ones for the status dumpling.
@@ -65,10 +74,15 @@ public final class NatsFederation implements History, AutoCloseable {
     @FunctionalInterface
     public interface Sink {
         /**
-         * @param json   the dumpling with its offset and epoch, the same bytes for every eater
-         * @param offset its offset
+         * @param json      the dumpling with its offset and epoch, the same bytes for every eater
+         * @param offset    its offset
+         * @param chefToken its chef as a subject token ({@link Subjects#token})
          */
-        void deliver(ByteBuffer json, long offset);
+        void deliver(ByteBuffer json, long offset, String chefToken);
+
+        /** The stream was re-created: offsets start again (called before its first dumpling). */
+        default void epochChanged() {
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(NatsFederation.class);
@@ -88,16 +102,38 @@ public final class NatsFederation implements History, AutoCloseable {
     private final LongAdder published = new LongAdder();
     private final LongAdder notFederated = new LongAdder();
     private final LongAdder delivered = new LongAdder();
+    /** Every message the stream subscriptions brought, handed on or not. */
+    private final LongAdder received = new LongAdder();
 
     private volatile Connection connection;
     private volatile Dispatcher dumplingDispatcher;
     private volatile JetStreamSubscription subscription;
+    /** What this hub's eaters want, joining ones included ({@link #want}). */
+    private volatile ChefFilter wanted = ChefFilter.NONE;
+    /** What the current subscription reads (written on the set-up thread only). */
+    private volatile ChefFilter reading = ChefFilter.NONE;
+    /** The subscription whose messages are handed on; others' are ignored. */
+    private volatile int generation;
+    /** Set while the dispatcher hands a message on (Dekker with {@link #resubscribe}). */
+    private volatile boolean handing;
+    /**
+     * The current subscription hands on a message at or below this sequence only if
+     * {@link #readBefore} lets it through: it was published before the switch, when only
+     * what that reading covered could have an eater here.
+     */
+    private volatile long switchedAt;
+    private volatile ChefFilter readBefore = ChefFilter.NONE;
     /** Whether publishing into the stream is possible now (connected and set up). */
     private volatile boolean ready;
     private volatile boolean closed;
     private volatile String epoch;
-    /** The last stream sequence handed to the sink (written by the dispatcher thread only). */
+    /**
+     * The last stream sequence handed to the sink or deliberately passed over (written by
+     * the dispatcher thread, and by the set-up thread while no subscription hands on).
+     */
     private volatile long lastDelivered;
+    /** Every sequence up to this one is handed on or not wanted here (see {@link #lastOffset}). */
+    private volatile long decidedUpTo;
 
     private record RemoteStatus(Map<String, Object> summary, long receivedNanos, long lifetimeNanos) {
     }
@@ -213,38 +249,29 @@ public final class NatsFederation implements History, AutoCloseable {
             JetStreamManagement jsm = c.jetStreamManagement();
             StreamInfo info = stream(jsm);
             String streamEpoch = epochOf(info);
-            long start;
+            long last = info.getStreamState().getLastSequence();
             if (!streamEpoch.equals(epoch)) {
                 if (epoch != null) {
                     LOG.warn("stream {} was re-created (epoch {} -> {}): offsets start again", settings.stream(), epoch,
                             streamEpoch);
                 }
-                epoch = streamEpoch;
-                start = info.getStreamState().getLastSequence() + 1;
-                lastDelivered = start - 1;
-            } else {
-                start = lastDelivered + 1;
-            }
-            JetStreamSubscription previous = subscription;
-            if (previous != null) {
-                try {
-                    dumplingDispatcher.unsubscribe(previous);
-                } catch (RuntimeException e) {
-                    LOG.debug("dropping the previous stream subscription", e);
+                // Nothing of the old epoch carries over: read from what comes next.
+                generation++;
+                while (handing) {
+                    Thread.onSpinWait();
                 }
+                if (epoch != null) {
+                    sink.epochChanged();
+                }
+                epoch = streamEpoch;
+                lastDelivered = last;
+                decidedUpTo = last;
+                reading = ChefFilter.NONE;
             }
-            if (dumplingDispatcher == null) {
-                dumplingDispatcher = c.createDispatcher();
-            }
-            JetStream js = c.jetStream();
-            PushSubscribeOptions options = PushSubscribeOptions.builder().stream(settings.stream()).ordered(true)
-                    .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.ByStartSequence)
-                            .startSequence(start).build())
-                    .build();
-            subscription = js.subscribe(subjects.allDumplings(), dumplingDispatcher, this::dumplingArrived, false, options);
+            resubscribe(wanted, last);
             ready = true;
-            LOG.info("hub {} federates through NATS {} (stream {}, epoch {}, reading from offset {})", hubName,
-                    c.getConnectedUrl(), settings.stream(), epoch, start);
+            LOG.info("hub {} federates through NATS {} (stream {}, epoch {}, reading {} after offset {})", hubName,
+                    c.getConnectedUrl(), settings.stream(), epoch, reading, last);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             LOG.warn("hub {} cannot set up federation through NATS yet: {}", hubName, e.toString());
             // Try again shortly, unless the connection goes away meanwhile (its listener retries).
@@ -256,6 +283,113 @@ public final class NatsFederation implements History, AutoCloseable {
             }
             scheduleSetUp();
         }
+    }
+
+    /**
+     * Tells what this hub's eaters want now (the union of their chef filters, those waiting
+     * to join included), and makes the subscription read that.
+     *
+     * @return done once the reading covers {@code union} (at once when it does already, or
+     *         when NATS is away: the hub then serves its eaters directly)
+     */
+    public CompletableFuture<Void> want(ChefFilter union) {
+        wanted = union;
+        ChefFilter target = union.readable();
+        if (!ready) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> covered = reading.covers(target) ? CompletableFuture.completedFuture(null)
+                : new CompletableFuture<>();
+        if (reading.equals(target)) {
+            return covered;
+        }
+        try {
+            setUp.execute(() -> {
+                try {
+                    Connection c = connection;
+                    // The latest wish, which includes this one's eaters while they wait.
+                    if (ready && c != null && !reading.equals(wanted.readable())) {
+                        resubscribe(wanted, c.jetStreamManagement().getStreamInfo(settings.stream()).getStreamState()
+                                .getLastSequence());
+                    }
+                } catch (IOException | JetStreamApiException | RuntimeException e) {
+                    LOG.warn("hub {} cannot change what it reads from NATS: {}; setting up again", hubName, e.toString());
+                    ready = false;
+                    scheduleSetUp();
+                } finally {
+                    covered.complete(null);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            covered.complete(null); // closing
+        }
+        return covered;
+    }
+
+    /**
+     * Makes the stream subscription read {@code want} (as far as one subscription can), on
+     * the set-up thread. Why no eater loses or gets twice a dumpling at the switch:
+     * <ol>
+     * <li>The generation goes up first, then the dispatcher is waited for if it is handing a
+     * message on (both volatile, Dekker): from then on nothing of the old subscription is
+     * handed on, and {@code L = lastDelivered} is final for it. The old reading had handed
+     * on everything it covers up to {@code L}, in order.</li>
+     * <li>The new subscription starts at {@code L + 1}: what the old reading covers after
+     * {@code L} comes from the new one, once. Every eater here wants only what the old reading
+     * covered (eaters needing more wait for the switch to end), and what it covers the new
+     * reading covers too, or no remaining eater wants it.</li>
+     * <li>A message up to the stream's last sequence {@code S} at the switch that the old
+     * reading did not cover is passed over: it was published before any eater wanting it was
+     * let in. {@link #lastOffset()} is at least {@code S} from now on, so a history replay for
+     * an eater let in after the switch reads up to {@code S}, and its live dumplings start
+     * after what it replayed.</li>
+     * <li>When the old reading and the new one have nothing in common (no eater before), the
+     * new one starts after {@code S} at once.</li>
+     * </ol>
+     */
+    private void resubscribe(ChefFilter want, long streamLast) throws IOException, JetStreamApiException {
+        ChefFilter target = want.readable();
+        Connection c = connection;
+        int gen = ++generation;
+        while (handing) {
+            Thread.onSpinWait();
+        }
+        ChefFilter before = reading;
+        long from;
+        if (before.intersects(target)) {
+            from = lastDelivered + 1;
+            readBefore = before;
+            switchedAt = streamLast;
+        } else {
+            lastDelivered = Math.max(lastDelivered, streamLast);
+            from = lastDelivered + 1;
+            readBefore = ChefFilter.NONE;
+            switchedAt = 0;
+        }
+        decidedUpTo = Math.max(decidedUpTo, streamLast);
+        JetStreamSubscription previous = subscription;
+        subscription = null;
+        if (previous != null) {
+            try {
+                dumplingDispatcher.unsubscribe(previous);
+            } catch (RuntimeException e) {
+                LOG.debug("dropping the previous stream subscription", e);
+            }
+        }
+        if (!target.isNone()) {
+            if (dumplingDispatcher == null) {
+                dumplingDispatcher = c.createDispatcher();
+            }
+            String filter = target.isAll() ? subjects.allDumplings() : subjects.dumplingsOf(target.tokens().iterator().next());
+            PushSubscribeOptions options = PushSubscribeOptions.builder().stream(settings.stream()).ordered(true)
+                    .configuration(ConsumerConfiguration.builder().deliverPolicy(DeliverPolicy.ByStartSequence)
+                            .startSequence(from).build())
+                    .build();
+            subscription = c.jetStream().subscribe(filter, dumplingDispatcher, m -> dumplingArrived(gen, m), false,
+                    options);
+        }
+        reading = target;
+        LOG.debug("hub {} reads {} from the stream from offset {}", hubName, target, from);
     }
 
     private StreamInfo stream(JetStreamManagement jsm) throws IOException, JetStreamApiException {
@@ -286,15 +420,28 @@ public final class NatsFederation implements History, AutoCloseable {
         return Long.toString(created.getEpochSecond() * 1_000_000_000L + created.getNano(), 36);
     }
 
-    private void dumplingArrived(Message message) {
-        long seq = message.metaData().streamSequence();
-        // After a re-subscription the old one may still hand on what the new one repeats.
-        if (seq <= lastDelivered) {
-            return;
+    private void dumplingArrived(int gen, Message message) {
+        handing = true;
+        try {
+            if (gen != generation) {
+                return; // an old subscription's: the current one hands it on, if wanted
+            }
+            received.increment();
+            long seq = message.metaData().streamSequence();
+            // After a re-subscription the old one may still hand on what the new one repeats.
+            if (seq <= lastDelivered) {
+                return;
+            }
+            lastDelivered = seq;
+            String chef = Subjects.chefToken(message.getSubject());
+            if (seq <= switchedAt && !readBefore.accepts(chef)) {
+                return; // from before the switch, when no eater here wanted it
+            }
+            delivered.increment();
+            sink.deliver(ByteBuffer.wrap(Offsets.stamp(message.getData(), seq, epoch)), seq, chef);
+        } finally {
+            handing = false;
         }
-        lastDelivered = seq;
-        delivered.increment();
-        sink.deliver(ByteBuffer.wrap(Offsets.stamp(message.getData(), seq, epoch)), seq);
     }
 
     /**
@@ -391,7 +538,7 @@ public final class NatsFederation implements History, AutoCloseable {
      */
     @Override
     public long lastOffset() {
-        return lastDelivered;
+        return Math.max(lastDelivered, decidedUpTo);
     }
 
     @Override
@@ -441,7 +588,8 @@ public final class NatsFederation implements History, AutoCloseable {
                 if (seq > to) {
                     return;
                 }
-                if (!each.accept(seq, ByteBuffer.wrap(Offsets.stamp(m.getData(), seq, replayEpoch)))) {
+                if (!each.accept(seq, ByteBuffer.wrap(Offsets.stamp(m.getData(), seq, replayEpoch)),
+                        Subjects.chefToken(m.getSubject()))) {
                     return;
                 }
                 if (seq == to || m.metaData().pendingCount() == 0 && seq >= to) {
@@ -455,6 +603,21 @@ public final class NatsFederation implements History, AutoCloseable {
                 LOG.debug("ending a replay's subscription", e);
             }
         }
+    }
+
+    /** @return messages the stream subscriptions brought to this hub, wanted here or not */
+    public long received() {
+        return received.sum();
+    }
+
+    /** @return dumplings read from the stream and handed to this hub's eaters */
+    public long delivered() {
+        return delivered.sum();
+    }
+
+    /** @return what this hub reads from the stream now */
+    public ChefFilter reading() {
+        return reading;
     }
 
     /** @return dumplings of this hub's kitchens published to NATS */
@@ -479,9 +642,15 @@ public final class NatsFederation implements History, AutoCloseable {
         long deadline = System.nanoTime() + wait.toNanos();
         try {
             c.flush(wait);
-            long last = c.jetStreamManagement().getStreamInfo(settings.stream()).getStreamState().getLastSequence();
-            while (lastDelivered < last && System.nanoTime() < deadline) {
+            JetStreamSubscription sub = subscription;
+            while (sub != null && System.nanoTime() < deadline) {
+                // What the server has sent this hub's reading, and whether more is waiting.
+                io.nats.client.api.ConsumerInfo info = sub.getConsumerInfo();
+                if (info.getNumPending() == 0 && lastDelivered >= info.getDelivered().getStreamSequence()) {
+                    return;
+                }
                 Thread.sleep(5);
+                sub = subscription;
             }
         } catch (TimeoutException | IOException | JetStreamApiException | RuntimeException e) {
             LOG.debug("cannot wait for the stream to catch up", e);

@@ -15,7 +15,7 @@ import java.util.List;
  */
 public final class RingHistory implements History {
 
-    private record Entry(long offset, long receivedMillis, ByteBuffer json) {
+    private record Entry(long offset, long receivedMillis, ByteBuffer json, String chefToken) {
     }
 
     private final Entry[] ring;
@@ -35,15 +35,16 @@ public final class RingHistory implements History {
     /**
      * Stamps a dumpling with the next offset, keeps it, and hands it to {@code sink}.
      *
-     * @param json the dumpling as its kitchen sent it (its array is not changed)
+     * @param json      the dumpling as its kitchen sent it (its array is not changed)
+     * @param chefToken its chef as a subject token ({@link Subjects#token})
      */
-    public void append(byte[] json, NatsFederation.Sink sink) {
+    public void append(byte[] json, String chefToken, NatsFederation.Sink sink) {
         long now = System.currentTimeMillis();
         synchronized (this) {
             long offset = ++last;
             ByteBuffer stamped = ByteBuffer.wrap(Offsets.stamp(json, offset, epoch));
-            ring[(int) (offset % ring.length)] = new Entry(offset, now, stamped);
-            sink.deliver(stamped, offset);
+            ring[(int) (offset % ring.length)] = new Entry(offset, now, stamped, chefToken);
+            sink.deliver(stamped, offset, chefToken);
         }
     }
 
@@ -77,7 +78,7 @@ public final class RingHistory implements History {
             }
         }
         for (Entry e : wanted) {
-            if (!each.accept(e.offset(), e.json().duplicate())) {
+            if (!each.accept(e.offset(), e.json().duplicate(), e.chefToken())) {
                 return;
             }
         }

@@ -26,6 +26,19 @@ public final class Subjects {
         return prefix + ".d.>";
     }
 
+    /**
+     * @param chefToken a chef's subject token
+     * @return the subject filter of every hub's and kitchen's dumplings of that chef
+     */
+    public String dumplingsOf(String chefToken) {
+        return prefix + ".d.*.*." + chefToken;
+    }
+
+    /** @return the last token of a dumpling's subject: its chef's token */
+    public static String chefToken(String subject) {
+        return subject.substring(subject.lastIndexOf('.') + 1);
+    }
+
     /** @return the subject of one hub's status summary */
     public String status(String hub) {
         return prefix + ".status." + token(hub);
