@@ -88,6 +88,14 @@ class LaunchersTest {
                 "nd-hub: --nats-token-file: '" + empty + "' is empty; its first line must hold the secret");
         assertOneLineError(run("nd-hub", "--tls-keystore", "/no/such.p12"),
                 "nd-hub: cannot read TLS keystore '/no/such.p12': no such readable file");
+        // NATS credentials are passed on by name: the file must exist and be its owner's only.
+        assertOneLineError(run("nd-hub", "--nats-creds-file", "/no/such.creds"),
+                "nd-hub: cannot read NATS credentials file '/no/such.creds': no such readable file");
+        Path open = Files.writeString(dir.resolve("open.nk"), "not read\n");
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertOneLineError(run("nd-hub", "--nats-nkey-file", open.toString()),
+                "nd-hub: --nats-nkey-file: '" + open + "' holds a secret but others may read or write it (rw-r--r--):"
+                        + " chmod 600 it");
     }
 
     @Test

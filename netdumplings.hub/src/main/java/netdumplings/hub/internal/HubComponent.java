@@ -260,9 +260,21 @@ public class HubComponent implements HubStatisticsSource {
         if (trust != null && !java.nio.file.Files.isReadable(trust)) {
             throw new IllegalArgumentException("nats_tls_truststore " + trust + " is not a readable file");
         }
+        java.nio.file.Path creds = secretFile("nats_creds_file", config.nats__creds__file());
+        java.nio.file.Path nkey = secretFile("nats_nkey_file", config.nats__nkey__file());
         return new FederationSettings(servers, config.nats__token(), trust, config.nats__tls__truststore__password(),
                 config.nats__subject__prefix(), config.nats__stream(), seconds("nats_max_age", config.nats__max__age()),
-                config.nats__max__bytes(), config.hub__name(), config.history__size());
+                config.nats__max__bytes(), config.hub__name(), config.history__size(), creds, nkey);
+    }
+
+    /** @return the file named by a secret file's field (checked), or null when it is empty */
+    private static java.nio.file.Path secretFile(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(value.trim());
+        FederationSettings.checkSecretFile(field, file);
+        return file;
     }
 
     private static Duration seconds(String field, double value) {

@@ -153,6 +153,16 @@ public @interface HubConfiguration {
             description = "Token for the NATS servers; empty for none (default).")
     String nats__token() default "";
 
+    /** A NATS credentials file. Default none. */
+    @AttributeDefinition(name = "NATS credentials file",
+            description = "A NATS .creds file (user JWT and NKey seed, as nsc writes it) to authenticate with; readable by its owner only; empty for none (default). Not with an NKey file.")
+    String nats__creds__file() default "";
+
+    /** A NATS NKey seed file. Default none. */
+    @AttributeDefinition(name = "NATS NKey seed file",
+            description = "A file holding a NATS user's NKey seed (SU...), for a server that knows the user by its public key; readable by its owner only; empty for none (default). Not with a credentials file.")
+    String nats__nkey__file() default "";
+
     /** A truststore for TLS to NATS. Default none: the JVM's trust. */
     @AttributeDefinition(name = "NATS TLS truststore",
             description = "PKCS#12 or JKS truststore with the NATS servers' CA: TLS to NATS with it; empty for the JVM's own trust (TLS then only for tls:// URLs) (default).")

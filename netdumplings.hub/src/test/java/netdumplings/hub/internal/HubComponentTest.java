@@ -44,6 +44,34 @@ class HubComponentTest {
     }
 
     /**
+     * Issue 17: Config Admin's nats_creds_file and nats_nkey_file name owner-only files,
+     * one of them at most; the settings carry the paths, never the content.
+     */
+    @Test
+    void natsCredentialFilesMustBeOwnerOnlyAndOneAtMost(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path creds = java.nio.file.Files.writeString(dir.resolve("hub.creds"), "not read here\n");
+        java.nio.file.Files.setPosixFilePermissions(creds, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        var settings = HubComponent.toFederation(config(Map.of("nats__servers", new String[] {"nats://localhost:4222"},
+                "nats__creds__file", creds.toString())));
+        assertEquals(creds, settings.credsFile());
+        assertEquals(null, settings.nkeyFile());
+        assertTrue(!settings.toString().contains("not read here"), settings.toString());
+
+        java.nio.file.Files.setPosixFilePermissions(creds, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
+        assertEquals("nats_creds_file '" + creds + "' holds a secret but others may read or write it (rw-rw----): chmod 600 it",
+                assertThrows(IllegalArgumentException.class,
+                        () -> HubComponent.toFederation(config(Map.of("nats__creds__file", creds.toString())))).getMessage());
+        assertEquals("nats_nkey_file '" + dir.resolve("none") + "' is not a readable file",
+                assertThrows(IllegalArgumentException.class, () -> HubComponent.toFederation(
+                        config(Map.of("nats__nkey__file", dir.resolve("none").toString())))).getMessage());
+        java.nio.file.Files.setPosixFilePermissions(creds, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertEquals("nats_creds_file and nats_nkey_file: give one of them, not both",
+                assertThrows(IllegalArgumentException.class, () -> HubComponent.toFederation(config(
+                        Map.of("nats__creds__file", creds.toString(), "nats__nkey__file", creds.toString())))).getMessage());
+    }
+
+    /**
      * Issue 11: a configuration the hub cannot bind is refused like an invalid value; the
      * hub keeps listening where it did, and says why in failure().
      */

@@ -2,7 +2,13 @@ package netdumplings.hub.internal.federation;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -28,9 +34,15 @@ import java.util.regex.Pattern;
  *                           for {@code host:eater-port}
  * @param historySize        without NATS: how many dumplings the hub keeps in memory for
  *                           eaters that ask for history; 0 for none
+ * @param credsFile          a NATS credentials file (a user JWT and its NKey seed, as
+ *                           {@code nsc} writes it), or null; read at each connection
+ * @param nkeyFile           a file holding a NATS user's NKey seed ({@code SU...}), for a
+ *                           server that knows the user by its public key, or null; at most
+ *                           one of the two
  */
 public record FederationSettings(List<String> servers, String token, Path truststore, String truststorePassword,
-        String subjectPrefix, String stream, Duration maxAge, long maxBytes, String hubName, int historySize) {
+        String subjectPrefix, String stream, Duration maxAge, long maxBytes, String hubName, int historySize,
+        Path credsFile, Path nkeyFile) {
 
     // Before OFF, which they check.
     private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
@@ -54,6 +66,13 @@ public record FederationSettings(List<String> servers, String token, Path trusts
     /** No federation, no history. */
     public static final FederationSettings OFF = new FederationSettings(List.of(), null, null, null,
             DEFAULT_SUBJECT_PREFIX, DEFAULT_STREAM, DEFAULT_MAX_AGE, DEFAULT_MAX_BYTES, null, DEFAULT_HISTORY_SIZE);
+
+    /** Without a credentials or NKey file. */
+    public FederationSettings(List<String> servers, String token, Path truststore, String truststorePassword,
+            String subjectPrefix, String stream, Duration maxAge, long maxBytes, String hubName, int historySize) {
+        this(servers, token, truststore, truststorePassword, subjectPrefix, stream, maxAge, maxBytes, hubName,
+                historySize, null, null);
+    }
 
     /**
      * @throws IllegalArgumentException naming the invalid value, by its configuration name
@@ -87,6 +106,44 @@ public record FederationSettings(List<String> servers, String token, Path trusts
         if (historySize < 0 || historySize > MAX_HISTORY_SIZE) {
             throw new IllegalArgumentException("history_size must be 0.." + MAX_HISTORY_SIZE + ", not " + historySize);
         }
+        if (credsFile != null && nkeyFile != null) {
+            throw new IllegalArgumentException("nats_creds_file and nats_nkey_file: give one of them, not both");
+        }
+    }
+
+    /**
+     * Checks a file holding a secret (a NATS credentials or NKey seed file) as ssh checks a
+     * private key: a readable regular file that neither its group nor others may read or
+     * write (on a file system with POSIX permissions). Never reads or shows its content.
+     *
+     * @param field the setting's name, for the message
+     * @throws IllegalArgumentException with a one-line reason
+     */
+    public static void checkSecretFile(String field, Path file) {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new IllegalArgumentException(field + " '" + file + "' is not a readable file");
+        }
+        Set<PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(file);
+        } catch (UnsupportedOperationException e) {
+            return; // no POSIX permissions here to check
+        } catch (IOException e) {
+            throw new IllegalArgumentException(field + " '" + file + "' cannot be checked: " + e.getMessage(), e);
+        }
+        EnumSet<PosixFilePermission> others = EnumSet.of(PosixFilePermission.GROUP_READ,
+                PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+        others.retainAll(permissions);
+        if (!others.isEmpty()) {
+            throw new IllegalArgumentException(field + " '" + file + "' holds a secret but others may read or write it ("
+                    + PosixFilePermissions.toString(permissions) + "): chmod 600 it");
+        }
+    }
+
+    /** @return these settings with a credentials file or an NKey seed file (or neither) */
+    public FederationSettings withCredentials(Path credsFile, Path nkeyFile) {
+        return new FederationSettings(servers, token, truststore, truststorePassword, subjectPrefix, stream, maxAge,
+                maxBytes, hubName, historySize, credsFile, nkeyFile);
     }
 
     /** @return whether the hub federates (has NATS servers) */
@@ -97,26 +154,27 @@ public record FederationSettings(List<String> servers, String token, Path trusts
     /** @return these settings with other servers */
     public FederationSettings withServers(List<String> servers) {
         return new FederationSettings(servers, token, truststore, truststorePassword, subjectPrefix, stream, maxAge,
-                maxBytes, hubName, historySize);
+                maxBytes, hubName, historySize, credsFile, nkeyFile);
     }
 
     /** @return these settings with another hub name */
     public FederationSettings withHubName(String hubName) {
         return new FederationSettings(servers, token, truststore, truststorePassword, subjectPrefix, stream, maxAge,
-                maxBytes, hubName, historySize);
+                maxBytes, hubName, historySize, credsFile, nkeyFile);
     }
 
     /** @return these settings with another history size */
     public FederationSettings withHistorySize(int historySize) {
         return new FederationSettings(servers, token, truststore, truststorePassword, subjectPrefix, stream, maxAge,
-                maxBytes, hubName, historySize);
+                maxBytes, hubName, historySize, credsFile, nkeyFile);
     }
 
-    /** Never shows the token or the password. */
+    /** Never shows the token or the password (the files' names only, never their content). */
     @Override
     public String toString() {
         return "FederationSettings[servers=" + servers + ", token=" + (token == null ? "none" : "***") + ", truststore="
                 + truststore + ", subjectPrefix=" + subjectPrefix + ", stream=" + stream + ", maxAge=" + maxAge
-                + ", maxBytes=" + maxBytes + ", hubName=" + hubName + ", historySize=" + historySize + "]";
+                + ", maxBytes=" + maxBytes + ", hubName=" + hubName + ", historySize=" + historySize + ", credsFile="
+                + credsFile + ", nkeyFile=" + nkeyFile + "]";
     }
 }

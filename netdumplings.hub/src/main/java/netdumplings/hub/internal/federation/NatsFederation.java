@@ -185,6 +185,14 @@ public final class NatsFederation implements History, AutoCloseable {
         if (settings.token() != null) {
             options.token(settings.token().toCharArray());
         }
+        // The files are read by jnats at each (re)connection, never kept or logged here.
+        if (settings.credsFile() != null) {
+            FederationSettings.checkSecretFile("nats_creds_file", settings.credsFile());
+            options.authHandler(Nats.credentials(settings.credsFile().toString()));
+        } else if (settings.nkeyFile() != null) {
+            FederationSettings.checkSecretFile("nats_nkey_file", settings.nkeyFile());
+            options.authHandler(Nats.credentials(null, settings.nkeyFile().toString()));
+        }
         if (settings.truststore() != null) {
             options.truststorePath(settings.truststore().toString());
             if (settings.truststorePassword() != null) {
@@ -207,6 +215,12 @@ public final class NatsFederation implements History, AutoCloseable {
             throw new IllegalStateException("interrupted while connecting to NATS", e);
         }
         Connection c = connection;
+        if (c.getStatus() == Connection.Status.CLOSED) {
+            // jnats gives up at once on what retrying cannot mend, such as refused credentials.
+            String why = c.getLastError();
+            throw new IllegalArgumentException("NATS " + settings.servers() + " refused the connection"
+                    + (why == null || why.isBlank() ? "" : ": " + why.strip()));
+        }
         c.createDispatcher(this::statusArrived).subscribe(subjects.allStatus());
         if (c.getStatus() == Connection.Status.CONNECTED) {
             scheduleSetUp();

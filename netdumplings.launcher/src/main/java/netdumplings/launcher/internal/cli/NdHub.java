@@ -70,6 +70,15 @@ public final class NdHub extends RuntimeLauncher {
             description = "The NATS token, on FILE's first line. Default: none.")
     Path natsTokenFile;
 
+    @Option(names = "--nats-creds-file", paramLabel = "FILE",
+            description = "Authenticate to NATS with this .creds file (user JWT and NKey seed); readable by its owner only. "
+                    + "Default: none.")
+    Path natsCredsFile;
+
+    @Option(names = "--nats-nkey-file", paramLabel = "FILE",
+            description = "Authenticate to NATS with the NKey seed (SU...) in FILE; readable by its owner only. Default: none.")
+    Path natsNkeyFile;
+
     @Option(names = "--nats-truststore", paramLabel = "FILE", descriptionKey = "hub.nats_tls_truststore")
     Path natsTruststore;
 
@@ -127,6 +136,16 @@ public final class NdHub extends RuntimeLauncher {
         }
         if (natsTokenFile != null) {
             put(values, explicit, "nats_token", secret("--nats-token-file", natsTokenFile));
+        }
+        if (natsCredsFile != null && natsNkeyFile != null) {
+            throw usage("give --nats-creds-file or --nats-nkey-file, not both");
+        }
+        if (natsCredsFile != null) {
+            put(values, explicit, "nats_creds_file",
+                    ownerOnlyFile("--nats-creds-file", natsCredsFile, "NATS credentials file").toString());
+        }
+        if (natsNkeyFile != null) {
+            put(values, explicit, "nats_nkey_file", ownerOnlyFile("--nats-nkey-file", natsNkeyFile, "NKey seed file").toString());
         }
         if (natsTruststore != null) {
             put(values, explicit, "nats_tls_truststore",

@@ -147,6 +147,33 @@ abstract class RuntimeLauncher implements Callable<Integer> {
         return resolved;
     }
 
+    /**
+     * A file that holds a secret and is passed on by name (the runtime reads it): readable,
+     * and, as ssh wants of a private key, neither group nor others may read or write it.
+     * Its content is never read here.
+     */
+    Path ownerOnlyFile(String option, Path file, String what) {
+        Path resolved = readableFile(option, file, what);
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(resolved);
+        } catch (UnsupportedOperationException e) {
+            return resolved;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(option + ": cannot check '" + file + "': " + e.getMessage(), e);
+        }
+        for (java.nio.file.attribute.PosixFilePermission p : permissions) {
+            if (p != java.nio.file.attribute.PosixFilePermission.OWNER_READ
+                    && p != java.nio.file.attribute.PosixFilePermission.OWNER_WRITE
+                    && p != java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE
+                    && !p.name().endsWith("_EXECUTE")) {
+                throw new IllegalArgumentException(option + ": '" + file + "' holds a secret but others may read or write it ("
+                        + java.nio.file.attribute.PosixFilePermissions.toString(permissions) + "): chmod 600 it");
+            }
+        }
+        return resolved;
+    }
+
     /** Secrets come from files, never from the command line (which ps shows to everyone). */
     String secret(String option, Path file) {
         Path resolved = cwd.resolve(file);

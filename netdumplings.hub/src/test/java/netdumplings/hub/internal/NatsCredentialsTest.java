@@ -1,0 +1,129 @@
+package netdumplings.hub.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.nats.client.NKey;
+import netdumplings.hub.internal.federation.FederationSettings;
+import netdumplings.testing.Await;
+import netdumplings.testing.NatsServer;
+
+/**
+ * Issue 17: hubs authenticate to a real nats-server with an NKey seed file. The server's
+ * configuration (written here) knows one user by its public key, generated here with
+ * jnats's {@code NKey.createUser}; a hub given that user's seed federates, one given
+ * another user's seed does not, and a seed file that others may read is refused with a
+ * one-line reason that never shows the seed.
+ */
+class NatsCredentialsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path tmp;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private NatsServer nats;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+        if (nats != null) {
+            nats.stop();
+        }
+    }
+
+    /** @return a file holding the seed, with the given POSIX permissions */
+    private Path seedFile(String name, NKey user, String permissions) throws Exception {
+        Path file = tmp.resolve(name);
+        Files.writeString(file, new String(user.getSeed()) + "\n", StandardCharsets.US_ASCII);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(permissions));
+        return file;
+    }
+
+    private HubServer hub(String name, Path nkeyFile) {
+        FederationSettings federation = FederationSettings.OFF.withServers(List.of(nats.url())).withHubName(name)
+                .withCredentials(null, nkeyFile);
+        HubServer hub = new HubServer(HubFixture.quiet(), federation);
+        toClose.add(hub);
+        hub.start();
+        return hub;
+    }
+
+    private WebSocketTestClient client(int port) throws Exception {
+        WebSocketTestClient c = WebSocketTestClient.connect(port);
+        toClose.add(c);
+        return c;
+    }
+
+    @Test
+    void hubsWithTheUsersNkeySeedFederateOthersAreRefused() throws Exception {
+        NKey user = NKey.createUser(null);
+        Path conf = tmp.resolve("nats.conf");
+        // The server knows the user by its public key only (nats-server's nkey users).
+        Files.writeString(conf, "authorization {\n  users = [ { nkey: \"" + new String(user.getPublicKey()) + "\" } ]\n}\n");
+        nats = NatsServer.start(tmp.resolve("nats"), "-c", conf.toString());
+        Path seed = seedFile("user.nk", user, "rw-------");
+
+        HubServer a = hub("hub-a", seed);
+        HubServer b = hub("hub-b", seed);
+        Await.until(() -> a.isFederating() && b.isFederating(), () -> "both hubs federating with the NKey", WAIT);
+        WebSocketTestClient eater = client(b.eaterPort());
+        eater.send("{\"eater_name\": \"on-b\"}");
+        Await.until(() -> b.statistics().eaterCount() == 1, () -> "the eater on hub B", WAIT);
+        WebSocketTestClient kitchen = client(a.kitchenPort());
+        kitchen.send("{\"kitchen_name\": \"k\", \"interface\": \"lo\", \"filter\": \"\", \"chefs\": [\"C\"], \"poke_interval\": 5.0}");
+        String dumpling = "{\"metadata\": {\"chef\": \"C\", \"kitchen\": \"k\", \"creation_time\": 1.0, \"driver\": \"packet\"},"
+                + " \"payload\": 1}";
+        Await.until(() -> a.statistics().kitchenCount() == 1, () -> "the kitchen on hub A", WAIT);
+        kitchen.send(dumpling);
+        String got = null;
+        while (got == null) {
+            String text = eater.texts.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertNotNull(text, "nothing reached hub B's eater through NATS");
+            if (!text.contains("SystemStatusChef")) {
+                got = text;
+            }
+        }
+        assertTrue(got.contains("\"offset\":1,"), "came through the stream: " + got);
+
+        // Another user's seed: the server refuses it, and the hub says so in one line
+        // (nats-server's own words: "Authorization Violation").
+        Path other = seedFile("other.nk", NKey.createUser(null), "rw-------");
+        HubStartException refused = assertThrows(HubStartException.class, () -> hub("stranger", other));
+        assertTrue(refused.getMessage().startsWith("cannot federate: NATS [" + nats.url() + "] refused the connection: "),
+                refused.getMessage());
+        assertTrue(refused.getMessage().contains("Authorization Violation"), refused.getMessage());
+    }
+
+    @Test
+    void aSeedFileOthersMayReadIsRefusedWithoutShowingTheSeed() throws Exception {
+        nats = NatsServer.start(tmp.resolve("nats"));
+        NKey user = NKey.createUser(null);
+        Path seed = seedFile("open.nk", user, "rw-r--r--");
+        HubStartException e = assertThrows(HubStartException.class, () -> hub("open", seed));
+        assertEquals("cannot federate: nats_nkey_file '" + seed + "' holds a secret but others may read or write it"
+                + " (rw-r--r--): chmod 600 it", e.getMessage());
+        assertFalse(e.getMessage().contains(new String(user.getSeed())));
+        assertEquals("nats_creds_file and nats_nkey_file: give one of them, not both",
+                assertThrows(IllegalArgumentException.class,
+                        () -> FederationSettings.OFF.withCredentials(seed, seed)).getMessage());
+    }
+}
