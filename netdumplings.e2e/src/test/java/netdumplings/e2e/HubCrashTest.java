@@ -5,22 +5,20 @@ import static netdumplings.e2e.Launched.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import netdumplings.testing.SampleCaptures;
 import netdumplings.testing.Tshark;
@@ -36,10 +34,7 @@ import netdumplings.testing.Tshark;
  */
 class HubCrashTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** Lookups received, by "hostname@microseconds", with how many times each came. */
-    private final Map<String, Integer> received = new ConcurrentHashMap<>();
+    private final List<TestEater> eaters = new CopyOnWriteArrayList<>();
 
     @Test
     void aHubKilledMidReplayAndRestartedLosesNoLookup(@TempDir Path dir) throws Exception {
@@ -59,10 +54,11 @@ class HubCrashTest {
         Launched sniff = null;
         try {
             hub.awaitOutput("hub listening");
-            WebSocket first = eater(out, "{\"eater_name\": \"crash1\"}");
-            // dns.pcap spans 1,278 s: at 40x the replay lasts about 32 s, so the kill lands mid-way.
+            TestEater first = eater(out, "{\"eater_name\": \"crash1\"}");
+            // dns.pcap spans 1,278 s: at 40x, every recorded gap kept (--max-gap 0), the replay
+            // lasts about 32 s, so the kill lands mid-way.
             sniff = start(dir, "sniff", "nd-sniff", "-h", "localhost:" + in, "-n", "crash", "--pcap", dns.toString(),
-                    "--loop", "1", "--speed", "40", "-c", "DNSLookupChef");
+                    "--loop", "1", "--speed", "40", "--max-gap", "0", "-c", "DNSLookupChef");
             awaitReceived(100, sniff);
             hub.process().destroyForcibly(); // SIGKILL: the JVM itself (bin/ execs java)
             assertTrue(hub.process().waitFor(60, TimeUnit.SECONDS));
@@ -76,7 +72,7 @@ class HubCrashTest {
             assertEquals(0, sniff.awaitExit(), sniff.stdout() + sniff.stderr());
             // Everything the kitchen made reached a hub: none dropped, by its own summary.
             assertTrue(sniff.stdout().contains(" dumplings sent, 0 dropped"), sniff.stdout());
-            assertEveryLookupCame(expected, "hub killed after " + beforeKill + " lookups reached the eater");
+            assertEveryLookupCame(expected, "hub killed after " + beforeKill + " lookups reached the eater", hub2, sniff);
         } finally {
             for (Launched l : new Launched[] {sniff, hub2, hub}) {
                 if (l != null && l.process().isAlive()) {
@@ -104,7 +100,7 @@ class HubCrashTest {
             hub.awaitOutput("hub listening");
             eater(out, "{\"eater_name\": \"frozen\"}");
             sniff = start(dir, "sniff", "nd-sniff", "-h", "localhost:" + in, "-n", "frozen", "--pcap", dns.toString(),
-                    "--loop", "1", "--speed", "40", "-c", "DNSLookupChef");
+                    "--loop", "1", "--speed", "40", "--max-gap", "0", "-c", "DNSLookupChef");
             awaitReceived(100, sniff);
             signal("STOP", hub.process());
             Thread.sleep(10_000);
@@ -112,7 +108,7 @@ class HubCrashTest {
             signal("CONT", hub.process());
             assertEquals(0, sniff.awaitExit(), sniff.stdout() + sniff.stderr());
             assertTrue(sniff.stdout().contains(" dumplings sent, 0 dropped"), sniff.stdout());
-            assertEveryLookupCame(expected, "hub frozen 10 s after " + beforeThaw + " lookups reached the eater");
+            assertEveryLookupCame(expected, "hub frozen 10 s after " + beforeThaw + " lookups reached the eater", hub, sniff);
         } finally {
             signal("CONT", hub.process());
             for (Launched l : new Launched[] {sniff, hub}) {
@@ -129,12 +125,17 @@ class HubCrashTest {
         assertEquals(0, kill.waitFor());
     }
 
-    /** Waits for every expected lookup (at most 120 s), prints how many came twice, and asserts none is missing. */
-    private void assertEveryLookupCame(Map<String, Integer> expected, String what) throws Exception {
+    /**
+     * Waits for every expected lookup (at most 120 s), prints how many came twice, and
+     * asserts none is missing (with the hub's and the kitchen's output when some are).
+     */
+    private void assertEveryLookupCame(Map<String, Integer> expected, String what, Launched hub, Launched sniff)
+            throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!expected.keySet().stream().allMatch(received::containsKey) && System.nanoTime() < deadline) {
+        while (!expected.keySet().stream().allMatch(received()::containsKey) && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
+        Map<String, Integer> received = received();
         int missing = 0;
         int twice = 0;
         for (Map.Entry<String, Integer> e : expected.entrySet()) {
@@ -144,7 +145,7 @@ class HubCrashTest {
         }
         System.out.printf("%s; of %d lookups: %d missing, %d twice%n", what,
                 expected.values().stream().mapToInt(Integer::intValue).sum(), missing, twice);
-        assertEquals(0, missing, "lookups lost");
+        assertEquals(0, missing, "lookups lost; hub: " + hub.stderr() + "\nkitchen: " + sniff.stdout() + sniff.stderr());
         assertEquals(new TreeMap<>(expected).keySet(), new TreeMap<>(received).keySet());
     }
 
@@ -155,7 +156,7 @@ class HubCrashTest {
      * the first name of each packet, by name and microsecond.
      */
     private static Map<String, Integer> lookupsByTshark(Path capture) {
-        Map<String, Integer> lookups = new ConcurrentHashMap<>();
+        Map<String, Integer> lookups = new HashMap<>();
         for (String[] f : Tshark.fields(capture, "(udp.port==53 || tcp.port==53 || udp.port==5353) && dns.count.queries > 0",
                 "dns.qry.name", "frame.time_epoch")) {
             lookups.merge(key(f[0], Double.parseDouble(f[1])), 1, Integer::sum);
@@ -167,41 +168,32 @@ class HubCrashTest {
         return hostname + "@" + Math.round(when * 1e6);
     }
 
-    private int total() {
-        return received.values().stream().mapToInt(Integer::intValue).sum();
-    }
-
-    /** An eater on the hub's eater port, recording every DNSLookupChef packet dumpling. */
-    private WebSocket eater(int port, String hello) throws Exception {
-        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create("ws://localhost:" + port + "/"), new WebSocket.Listener() {
-                    private final StringBuilder text = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                        text.append(data);
-                        if (last) {
-                            record(text.toString());
-                            text.setLength(0);
-                        }
-                        socket.request(1);
-                        return null;
-                    }
-                }).get(60, TimeUnit.SECONDS);
-        ws.sendText(hello, true).get(60, TimeUnit.SECONDS);
-        return ws;
-    }
-
-    private void record(String message) {
-        try {
-            JsonNode dumpling = JSON.readTree(message);
-            JsonNode lookup = dumpling.path("payload").path("lookup");
-            if ("DNSLookupChef".equals(dumpling.path("metadata").path("chef").asText()) && lookup.isObject()) {
-                received.merge(key(lookup.path("hostname").asText(), lookup.path("when").asDouble()), 1, Integer::sum);
+    /** @return the lookups every eater received, by "hostname@microseconds", with how many times each came */
+    private Map<String, Integer> received() {
+        Map<String, Integer> lookups = new HashMap<>();
+        for (TestEater eater : eaters) {
+            for (JsonNode d : eater.packetDumplings("DNSLookupChef")) {
+                JsonNode lookup = d.path("payload").path("lookup");
+                lookups.merge(key(lookup.path("hostname").asText(), lookup.path("when").asDouble()), 1, Integer::sum);
             }
-        } catch (java.io.IOException e) {
-            throw new AssertionError("not JSON from the hub: " + message, e);
         }
+        return lookups;
+    }
+
+    private int total() {
+        return received().values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** An eater on the hub's eater port (closed after the test). */
+    private TestEater eater(int port, String hello) throws Exception {
+        TestEater eater = TestEater.connect("ws://localhost:" + port + "/", hello);
+        eaters.add(eater);
+        return eater;
+    }
+
+    @AfterEach
+    void closeEaters() {
+        eaters.forEach(TestEater::close);
     }
 
     private void awaitReceived(int lookups, Launched sniff) throws Exception {

@@ -21,10 +21,16 @@ record Launched(Process process, Path out, Path err) {
         return startIn(null, dir, name, command);
     }
 
-    /** Starts a launcher in a working directory (null: this JVM's); its output goes to dir/name.out and .err. */
+    /**
+     * Starts a launcher in a working directory (null: this JVM's); its output goes to
+     * dir/name.out and .err. A {@code command[0]} naming a file of bin/ runs that file;
+     * another (such as {@code ip}) runs as given.
+     */
     static Launched startIn(Path cwd, Path dir, String name, String... command) throws IOException {
         List<String> line = new ArrayList<>(List.of(command));
-        line.set(0, BIN.resolve(command[0]).toString());
+        if (Files.isRegularFile(BIN.resolve(command[0]))) {
+            line.set(0, BIN.resolve(command[0]).toString());
+        }
         Path out = dir.resolve(name + ".out");
         Path err = dir.resolve(name + ".err");
         Process process = new ProcessBuilder(line).directory(cwd == null ? null : cwd.toFile())
