@@ -37,8 +37,9 @@ import netdumplings.api.management.KitchenManagement;
 @ExtendWith({ BundleContextExtension.class, ServiceExtension.class })
 class ManagementIT {
 
-    private static final int KITCHEN_PORT = 21547;
-    private static final int EATER_PORT = 21548;
+    /** Free at the time of asking: never a fixed port (another runtime may hold it). */
+    private final int kitchenPort = freePort();
+    private final int eaterPort = freePort();
     private static final String KITCHEN = "mgmt_kitchen";
     private static final long DNS_PACKETS = 464;
 
@@ -59,10 +60,10 @@ class ManagementIT {
     void commandsAndServicesReportAReplayAndSwitchChefs() throws Exception {
         Path pcap = Path.of(context.getProperty("netdumplings.pcaps"), "dns.pcap").toAbsolutePath();
         Configuration hub = configAdmin.getConfiguration("netdumplings.hub", "?");
-        configurations.update(hub, Map.of("address", "localhost", "in_port", KITCHEN_PORT, "out_port", EATER_PORT));
+        configurations.update(hub, Map.of("address", "localhost", "in_port", kitchenPort, "out_port", eaterPort));
         Configuration kitchen = configAdmin.getFactoryConfiguration("netdumplings.kitchen", "mgmt", "?");
         Map<String, Object> good = Map.of("kitchen_name", KITCHEN, "pcap", pcap.toString(), "speed", 0.0,
-                "loop", 1, "filter", "", "hub", "localhost:" + KITCHEN_PORT, "poke_interval", 1.0);
+                "loop", 1, "filter", "", "hub", "localhost:" + kitchenPort, "poke_interval", 1.0);
         configurations.update(kitchen, good);
 
         KitchenManagement management = awaitKitchen();
@@ -108,6 +109,14 @@ class ManagementIT {
                 && chef(k, "PacketCountChef").packetsHandled() == DNS_PACKETS);
         assertTrue(chef(info, "PacketCountChef").enabled());
         assertEquals("no kitchen has a chef NoSuchChef", call(commands, "disable", "NoSuchChef"));
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
