@@ -56,11 +56,20 @@ public class TcpConnectionChef implements DumplingChef {
 
     private final Map<String, Long> connectionsPerServer = new HashMap<>();
     private long connections;
-    // Set by Config Admin's thread, read by the kitchen's: volatile.
-    private volatile int top = 10;
-    private volatile boolean perConnection = true;
+    // Set by Config Admin's thread, read by the kitchen's: volatile. No default here: the
+    // Config annotation above is the one place defaults live.
+    private volatile int top;
+    private volatile boolean perConnection;
 
+    /**
+     * @param config this chef's configuration: Declarative Services passes it (a test makes
+     *               one with {@code Configurations.of(TcpConnectionChef.Config.class)})
+     */
     @Activate
+    public TcpConnectionChef(Config config) {
+        configure(config);
+    }
+
     @Modified
     void configure(Config config) {
         top = Math.max(0, config.top());

@@ -3,7 +3,6 @@ package com.example.chefs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import netdumplings.api.SniffedPacket;
 import netdumplings.api.Tcp;
 import netdumplings.chefkit.ChefReplay;
+import netdumplings.chefkit.Configurations;
 import netdumplings.chefkit.TestPackets;
 
 /** The chef on packets built from layers, and on a real capture replayed by the test kit. */
@@ -24,14 +24,14 @@ class TcpConnectionChefTest {
 
     @Test
     void aSynIsANewConnectionToItsServer() {
-        TcpConnectionChef chef = new TcpConnectionChef();
+        TcpConnectionChef chef = chef();
         Object payload = chef.packetHandler(tcp("10.0.0.1", 50000, "10.0.0.2", 80, Tcp.SYN));
         assertEquals(Map.of("client", "10.0.0.1:50000", "server", "10.0.0.2:80"), payload);
     }
 
     @Test
     void otherSegmentsAreNotConnections() {
-        TcpConnectionChef chef = new TcpConnectionChef();
+        TcpConnectionChef chef = chef();
         assertNull(chef.packetHandler(tcp("10.0.0.2", 80, "10.0.0.1", 50000, Tcp.SYN | Tcp.ACK)));
         assertNull(chef.packetHandler(tcp("10.0.0.1", 50000, "10.0.0.2", 80, Tcp.ACK)));
         assertNull(chef.packetHandler(TestPackets.ethernet().ipv4("10.0.0.1", "10.0.0.2").udp(5000, 53).build()));
@@ -40,7 +40,7 @@ class TcpConnectionChefTest {
 
     @Test
     void ipv6ConnectionsToo() {
-        TcpConnectionChef chef = new TcpConnectionChef();
+        TcpConnectionChef chef = chef();
         Object payload = chef.packetHandler(TestPackets.ethernet().vlan(7).ipv6("2001:db8::1", "2001:db8::2")
                 .tcp(40000, 443, Tcp.SYN).build());
         assertEquals(Map.of("client", "2001:db8::1:40000", "server", "2001:db8::2:443"), payload);
@@ -48,8 +48,8 @@ class TcpConnectionChefTest {
 
     @Test
     void intervalDumplingListsTheBusiestServers() {
-        TcpConnectionChef chef = new TcpConnectionChef();
-        chef.configure(config(1, false));
+        TcpConnectionChef chef = new TcpConnectionChef(
+                Configurations.of(TcpConnectionChef.Config.class, "top", 1, "per_connection", false));
         assertNull(chef.packetHandler(tcp("10.0.0.1", 1000, "10.0.0.9", 443, Tcp.SYN)));
         chef.packetHandler(tcp("10.0.0.1", 1001, "10.0.0.2", 80, Tcp.SYN));
         chef.packetHandler(tcp("10.0.0.1", 1002, "10.0.0.2", 80, Tcp.SYN));
@@ -69,7 +69,7 @@ class TcpConnectionChefTest {
     @Test
     void replayOfARealCapture() throws Exception {
         Path capture = Path.of(TcpConnectionChefTest.class.getResource("http-three-streams.pcap").toURI());
-        ChefReplay.Result result = ChefReplay.replay(capture, new TcpConnectionChef());
+        ChefReplay.Result result = ChefReplay.replay(capture, chef());
         assertEquals(List.of(
                 Map.of("client", "172.16.133.132:54615", "server", "98.139.161.29:80"),
                 Map.of("client", "172.16.133.132:44305", "server", "98.138.19.88:80"),
@@ -79,27 +79,13 @@ class TcpConnectionChefTest {
         assertEquals(3L, ((Number) last.get("connections")).longValue());
     }
 
+    /** @return the chef with its declared defaults, as Declarative Services makes it without a .cfg file */
+    private static TcpConnectionChef chef() {
+        return new TcpConnectionChef(Configurations.of(TcpConnectionChef.Config.class));
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> summary(TcpConnectionChef chef) {
         return (Map<String, Object>) chef.intervalHandler(null);
-    }
-
-    private static TcpConnectionChef.Config config(int top, boolean perConnection) {
-        return new TcpConnectionChef.Config() {
-            @Override
-            public int top() {
-                return top;
-            }
-
-            @Override
-            public boolean per__connection() {
-                return perConnection;
-            }
-
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return TcpConnectionChef.Config.class;
-            }
-        };
     }
 }
