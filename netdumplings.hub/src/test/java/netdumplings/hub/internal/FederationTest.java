@@ -5,15 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,32 +22,15 @@ import netdumplings.testing.NatsServer;
  * Hubs federated through a real nats-server (JetStream on a temporary directory), several
  * hubs in this JVM, real WebSocket clients as kitchens and eaters.
  */
-class FederationTest {
+class FederationTest extends NatsTestBase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KITCHEN_HELLO = "{\"kitchen_name\": \"site.a kitchen\", \"interface\": \"lo\", "
             + "\"filter\": \"udp\", \"chefs\": [\"CountChef\"], \"poke_interval\": 5.0}";
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
-    @TempDir
-    Path tmp;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private NatsServer nats;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-        if (nats != null) {
-            nats.stop();
-        }
-    }
-
     private HubServer hub(String name, Duration statusInterval) throws Exception {
         FederationSettings federation = FederationSettings.OFF.withServers(List.of(nats.url())).withHubName(name);
         HubServer hub = new HubServer(HubFixture.quiet().withStatusInterval(statusInterval), federation);
-        toClose.add(hub);
+        closeAfter(hub);
         hub.start();
         Await.until(() -> hub.federation().isFederating(), () -> name + " federating", WAIT);
         return hub;
@@ -59,12 +38,6 @@ class FederationTest {
 
     private HubServer hub(String name) throws Exception {
         return hub(name, Duration.ofHours(1));
-    }
-
-    private WebSocketTestClient client(int port) throws Exception {
-        WebSocketTestClient c = WebSocketTestClient.connect(port);
-        toClose.add(c);
-        return c;
     }
 
     private WebSocketTestClient eater(HubServer hub, String name) throws Exception {

@@ -10,14 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import io.nats.client.NKey;
 import netdumplings.hub.internal.federation.FederationSettings;
@@ -31,24 +27,7 @@ import netdumplings.testing.NatsServer;
  * another user's seed does not, and a seed file that others may read is refused with a
  * one-line reason that never shows the seed.
  */
-class NatsCredentialsTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
-    @TempDir
-    Path tmp;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-    private NatsServer nats;
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-        if (nats != null) {
-            nats.stop();
-        }
-    }
+class NatsCredentialsTest extends NatsTestBase {
 
     /** @return a file holding the seed, with the given POSIX permissions */
     private Path seedFile(String name, NKey user, String permissions) throws Exception {
@@ -62,15 +41,9 @@ class NatsCredentialsTest {
         FederationSettings federation = FederationSettings.OFF.withServers(List.of(nats.url())).withHubName(name)
                 .withCredentials(null, nkeyFile);
         HubServer hub = new HubServer(HubFixture.quiet(), federation);
-        toClose.add(hub);
+        closeAfter(hub);
         hub.start();
         return hub;
-    }
-
-    private WebSocketTestClient client(int port) throws Exception {
-        WebSocketTestClient c = WebSocketTestClient.connect(port);
-        toClose.add(c);
-        return c;
     }
 
     @Test
