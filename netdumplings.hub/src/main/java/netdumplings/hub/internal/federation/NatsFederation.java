@@ -114,6 +114,11 @@ public final class NatsFederation implements History, AutoCloseable {
     private volatile ChefFilter reading = ChefFilter.NONE;
     /** The subscription whose messages are handed on; others' are ignored. */
     private volatile int generation;
+    /**
+     * Set by the set-up thread before it reads {@link #wanted} to subscribe, until the
+     * subscription is there: {@link #want} then lets nobody in at once (Dekker with it).
+     */
+    private volatile boolean switching;
     /** Set while the dispatcher hands a message on (Dekker with {@link #resubscribe}). */
     private volatile boolean handing;
     /**
@@ -259,6 +264,7 @@ public final class NatsFederation implements History, AutoCloseable {
         if (closed || c == null || c.getStatus() != Connection.Status.CONNECTED || ready) {
             return;
         }
+        switching = true;
         try {
             JetStreamManagement jsm = c.jetStreamManagement();
             StreamInfo info = stream(jsm);
@@ -296,6 +302,8 @@ public final class NatsFederation implements History, AutoCloseable {
                 return;
             }
             scheduleSetUp();
+        } finally {
+            switching = false;
         }
     }
 
@@ -309,16 +317,20 @@ public final class NatsFederation implements History, AutoCloseable {
     public CompletableFuture<Void> want(ChefFilter union) {
         wanted = union;
         ChefFilter target = union.readable();
-        if (!ready) {
+        // A switch under way may have read an older wish: then wait for the task below,
+        // which runs after it and reads this one.
+        boolean settled = !switching;
+        if (settled && !ready) {
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<Void> covered = reading.covers(target) ? CompletableFuture.completedFuture(null)
+        CompletableFuture<Void> covered = settled && reading.covers(target) ? CompletableFuture.completedFuture(null)
                 : new CompletableFuture<>();
-        if (reading.equals(target)) {
+        if (settled && reading.equals(target)) {
             return covered;
         }
         try {
             setUp.execute(() -> {
+                switching = true;
                 try {
                     Connection c = connection;
                     // The latest wish, which includes this one's eaters while they wait.
@@ -331,6 +343,7 @@ public final class NatsFederation implements History, AutoCloseable {
                     ready = false;
                     scheduleSetUp();
                 } finally {
+                    switching = false;
                     covered.complete(null);
                 }
             });
