@@ -58,13 +58,9 @@ usage_error() {
 # instance). JAVA_OPTS from the environment is added.
 java_opts() {
     local opts=(
-        # slf4j-simple: timestamps, and only warnings from the libraries' chatter.
-        -Dorg.slf4j.simpleLogger.showDateTime=true
-        -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS
-        -Dorg.slf4j.simpleLogger.log.org.pcap4j=warn
-        -Dorg.slf4j.simpleLogger.log.org.eclipse.jetty=warn
-        # The Web Console warns about its own bundled plugins still using javax.servlet.
-        -Dorg.slf4j.simpleLogger.log.org.apache.felix.webconsole=error
+        # The runtimes' own log goes through the OSGi Log Service (netdumplings.logging:
+        # levels by Config Admin, the file run/<kind>/<n>/netdumplings.log); this is for
+        # what logs through java.util.logging.
         -Djava.util.logging.config.file="$ND_ROOT/bin/lib/logging.properties")
     # The bnd launcher creates ~/.bnd: give a user without a writable home (a service
     # account) one inside the checkout.

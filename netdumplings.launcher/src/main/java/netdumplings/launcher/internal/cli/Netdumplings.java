@@ -1,11 +1,11 @@
 package netdumplings.launcher.internal.cli;
 
-import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -66,7 +66,7 @@ public final class Netdumplings extends RuntimeLauncher {
     int loop;
 
     @Option(names = "--print", description = "Also show the dumplings here (nd-print); the runtime's log then goes "
-            + "to run/all/<n>/netdumplings.log.")
+            + "only to run/all/<n>/netdumplings.log, not to this terminal.")
     boolean print;
 
     @Option(names = {"-c", "--chef"}, paramLabel = "CHEF_NAME", description = "With --print: show only this chef's "
@@ -168,15 +168,23 @@ public final class Netdumplings extends RuntimeLauncher {
     /** The runtime in the background of this JVM (its log to a file), nd-print in the foreground. */
     private int launchAndPrint(Map<String, LaunchPlan.Target> plan, Map<String, String> properties, String host)
             throws Exception {
-        Path log = instance.resolve("netdumplings.log");
-        PrintStream logStream = new PrintStream(new FileOutputStream(log.toFile(), true), true); // appended: earlier starts' lines stay
+        Path log = logFile();
+        // The log's records go to the log file only (not to this terminal, which shows
+        // dumplings); what else the JVM prints (the framework's own errors) goes to
+        // output.log beside it, appended and owner-only as the log.
+        Map<String, String> runtimeProperties = new HashMap<>(properties);
+        runtimeProperties.put("netdumplings.log.console", "false");
+        Path output = instance.resolve("output.log");
+        PrintStream outputStream = new PrintStream(Files.newOutputStream(output, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND), true);
+        ownerOnlyFile(output);
         PrintStream console = out;
-        System.setOut(logStream);
-        System.setErr(logStream);
+        System.setOut(outputStream);
+        System.setErr(outputStream);
         CompletableFuture<Integer> runtime = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
-                runtime.complete(launch(plan, deployDirectory(), ends(), properties));
+                runtime.complete(launch(plan, deployDirectory(), ends(), runtimeProperties));
             } catch (Exception e) {
                 runtime.completeExceptionally(e);
             }

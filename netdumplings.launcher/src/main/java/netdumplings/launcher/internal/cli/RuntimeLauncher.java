@@ -220,6 +220,13 @@ abstract class RuntimeLauncher implements Callable<Integer> {
         }
     }
 
+    /** Makes a file readable and writable by its owner only (0600), where the file system has POSIX modes. */
+    static void ownerOnlyFile(Path file) throws IOException {
+        if (Files.getFileStore(file).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
     private static void ownerOnly(Path dir) throws IOException {
         if (Files.getFileStore(dir).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
             Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
@@ -241,6 +248,8 @@ abstract class RuntimeLauncher implements Callable<Integer> {
                 ends.replay(), ends.hubFailure(), terminal);
         System.setProperty(LauncherAgent.PLAN_PROPERTY, new ObjectMapper().writeValueAsString(plan));
         System.setProperty("org.osgi.framework.storage", instance.resolve("felix-cache").toString());
+        // The runtime's log file (netdumplings.logging: appended, rotated, owner-only).
+        System.setProperty("netdumplings.log.file", logFile().toString());
         if (deploy != null) {
             Files.createDirectories(deploy);
             System.setProperty("felix.fileinstall.dir", deploy.toString());
@@ -273,6 +282,11 @@ abstract class RuntimeLauncher implements Callable<Integer> {
      * @param hubFailure     whether a hub that cannot start at all ends it (status 1)
      */
     record Ends(String kitchen, boolean kitchenFailure, boolean replay, boolean hubFailure) {
+    }
+
+    /** @return this instance's log file, {@code run/<kind>/<n>/netdumplings.log} */
+    Path logFile() {
+        return instance.resolve("netdumplings.log");
     }
 
     /** @return a path relative to the checkout when inside it */

@@ -1,0 +1,131 @@
+package netdumplings.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogLevel;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.LogReaderService;
+import org.osgi.test.common.annotation.InjectService;
+import org.osgi.test.junit5.service.ServiceExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SLF4J through the OSGi Log Service (netdumplings.logging in this framework, Felix Log):
+ * a netdumplings bundle's record reaches the Log Service as that bundle's, and a level
+ * set through Config Admin (Log Admin's PID) changes what an SLF4J logger lets through.
+ */
+@ExtendWith(ServiceExtension.class)
+class LoggingIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoggingIT.class);
+
+    @InjectService
+    ConfigurationAdmin configAdmin;
+
+    @InjectService
+    LogReaderService reader;
+
+    private final TestConfigurations configurations = new TestConfigurations();
+    private final List<LogEntry> entries = new CopyOnWriteArrayList<>();
+    private final LogListener listener = entries::add;
+
+    @BeforeEach
+    void listen() {
+        reader.addLogListener(listener);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        reader.removeLogListener(listener);
+        configurations.deleteAll();
+    }
+
+    @Test
+    void theHubsRecordReachesTheLogServiceAsTheHubBundles() throws Exception {
+        int in;
+        int out;
+        try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+            in = a.getLocalPort();
+            out = b.getLocalPort();
+        }
+        configurations.update(configAdmin.getConfiguration("netdumplings.hub", "?"),
+                Map.of("address", "localhost", "in_port", in, "out_port", out));
+        // HubServer's "hub listening on {}:{} for kitchens and {}:{} for eaters", SLF4J's {} filled in.
+        String expected = "hub listening on localhost:" + in + " for kitchens and localhost:" + out + " for eaters";
+        LogEntry entry = await(e -> expected.equals(e.getMessage()));
+        assertEquals("netdumplings.hub", entry.getBundle().getSymbolicName());
+        assertEquals("netdumplings.hub.internal.HubServer", entry.getLoggerName());
+        assertEquals(LogLevel.INFO, entry.getLogLevel());
+        // Also in the Log Service's history, which Gogo's log command and the Web Console show.
+        boolean inHistory = false;
+        for (var history = reader.getLog(); history.hasMoreElements();) {
+            inHistory |= expected.equals(history.nextElement().getMessage());
+        }
+        assertTrue(inHistory, "not in the Log Service's history: " + expected);
+    }
+
+    @Test
+    void aLevelSetThroughConfigAdminApplies() throws Exception {
+        String pid = "org.osgi.service.log.admin|netdumplings.itest";
+        configurations.update(configAdmin.getConfiguration(pid, "?"), Map.of(LoggingIT.class.getName(), "WARN"));
+        // Logged in pairs with the same logger until a warning arrives without its INFO twin:
+        // the WARN level is then in force (the bridge rereads a level at most once a second).
+        for (int i = 0;; i++) {
+            String n = Integer.toString(i);
+            LOG.info("info {}", n);
+            LOG.warn("warn {}", n);
+            await(e -> ("warn " + n).equals(e.getMessage()));
+            if (entries.stream().noneMatch(e -> ("info " + n).equals(e.getMessage()))) {
+                break;
+            }
+            assertTrue(i < 600, "INFO still logged after 600 tries with WARN set");
+            Thread.sleep(100);
+        }
+        configurations.update(configAdmin.getConfiguration(pid, "?"), Map.of(LoggingIT.class.getName(), "DEBUG"));
+        for (int i = 0;; i++) {
+            String n = Integer.toString(i);
+            LOG.debug("debug {}", n);
+            LOG.warn("after {}", n);
+            await(e -> ("after " + n).equals(e.getMessage()));
+            LogEntry debug = entries.stream().filter(e -> ("debug " + n).equals(e.getMessage())).findFirst()
+                    .orElse(null);
+            if (debug != null) {
+                assertEquals(LogLevel.DEBUG, debug.getLogLevel());
+                assertEquals("netdumplings.itest", debug.getBundle().getSymbolicName());
+                assertEquals(LoggingIT.class.getName(), debug.getLoggerName());
+                break;
+            }
+            assertTrue(i < 600, "DEBUG still not logged after 600 tries with DEBUG set");
+            Thread.sleep(100);
+        }
+    }
+
+    /** Waits (up to 60 s) for a record the listener got. */
+    private LogEntry await(Predicate<LogEntry> wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            for (LogEntry e : entries) {
+                if (wanted.test(e)) {
+                    return e;
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "no such record among " + entries.size());
+            Thread.sleep(50);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package netdumplings.logging.internal;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Hashtable;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogLevel;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.LogReaderService;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * Writes every record of the Log Service (ours through SLF4J, and the other bundles') to
+ * the runtime's log file and, unless the launcher says otherwise, to stderr. The
+ * framework's own events ({@code Events.*} loggers: "BundleEvent STARTED" and the like)
+ * are written from WARN up only; Gogo's {@code log} and the Web Console show them all.
+ * <p>
+ * Framework properties (set by the launcher, per running instance): {@value #FILE_PROPERTY},
+ * the file (none when unset), and {@value #CONSOLE_PROPERTY} {@code =false} to keep
+ * records off stderr (netdumplings {@code --print}, whose terminal shows dumplings).
+ */
+@Component(immediate = true, service = {}, configurationPid = LogFileWriter.PID)
+@Designate(ocd = LogFileConfiguration.class)
+public final class LogFileWriter implements LogListener {
+
+    static final String PID = "netdumplings.logging";
+    static final String FILE_PROPERTY = "netdumplings.log.file";
+    static final String CONSOLE_PROPERTY = "netdumplings.log.console";
+    /** Log Admin's PID: the levels of every bundle's loggers (the root logger context). */
+    static final String LOG_ADMIN_PID = "org.osgi.service.log.admin";
+
+    private final LogReaderService reader;
+    private final boolean console;
+    private final LogFile file;
+    private final PrintStream err = System.err;
+    private boolean writeFailed;
+
+    @Activate
+    public LogFileWriter(BundleContext context, LogFileConfiguration configuration,
+            @Reference LogReaderService reader,
+            @Reference(cardinality = ReferenceCardinality.OPTIONAL) ConfigurationAdmin configurationAdmin)
+            throws IOException {
+        this.reader = reader;
+        if (configurationAdmin != null) {
+            initialLevels(configurationAdmin, configuration.initialLevels());
+        }
+        String where = context.getProperty(FILE_PROPERTY);
+        file = where == null || where.isBlank() ? null
+                : new LogFile(Path.of(where), configuration.maxFileSize(), configuration.maxFiles());
+        console = !"false".equalsIgnoreCase(context.getProperty(CONSOLE_PROPERTY));
+        reader.addLogListener(this);
+    }
+
+    /** Log Admin's configuration, when there is none yet: the initial levels. */
+    private static void initialLevels(ConfigurationAdmin configurationAdmin, String[] levels) throws IOException {
+        Configuration levelsConfiguration = configurationAdmin.getConfiguration(LOG_ADMIN_PID, "?");
+        if (levelsConfiguration.getProperties() != null) {
+            return;
+        }
+        Hashtable<String, Object> properties = new Hashtable<>();
+        for (String level : levels) {
+            int eq = level.indexOf('=');
+            if (eq > 0) {
+                properties.put(level.substring(0, eq).strip(), level.substring(eq + 1).strip());
+            }
+        }
+        levelsConfiguration.update(properties);
+    }
+
+    @Modified
+    void modified(LogFileConfiguration configuration) {
+        if (file != null) {
+            file.limits(configuration.maxFileSize(), configuration.maxFiles());
+        }
+    }
+
+    @Deactivate
+    void deactivate() throws IOException {
+        reader.removeLogListener(this);
+        if (file != null) {
+            file.close();
+        }
+    }
+
+    @Override
+    public void logged(LogEntry entry) {
+        String logger = entry.getLoggerName();
+        if (logger != null && logger.startsWith("Events.") && !LogLevel.WARN.implies(entry.getLogLevel())) {
+            return;
+        }
+        String text = EntryFormat.line(entry);
+        if (console) {
+            err.print(text);
+            err.flush();
+        }
+        if (file != null) {
+            try {
+                file.write(text);
+                writeFailed = false;
+            } catch (IOException e) {
+                if (!writeFailed) { // once per failure, not once per record
+                    err.println("netdumplings: cannot write the log file: " + e.getMessage());
+                    writeFailed = true;
+                }
+            }
+        }
+    }
+}
