@@ -356,6 +356,85 @@ class LaunchersTest {
         }
     }
 
+    /** A launcher's state directory as it names it on stderr: "nd-hub: state in run/hub/N/, ...". */
+    private static Path stateDirectory(Launched running) throws IOException {
+        var named = java.util.regex.Pattern.compile("state in (\\S+)/,").matcher(running.stderr());
+        assertTrue(named.find(), running.stderr());
+        return Path.of(System.getProperty("netdumplings.root")).resolve(named.group(1));
+    }
+
+    /**
+     * Issue 16: a runtime's log file, run/hub/N/netdumplings.log, keeps the records of an
+     * earlier start; past the size its configuration sets (netdumplings.logging.cfg in the
+     * deploy directory, while it runs) it is rotated, so many files kept; every file is its
+     * owner's only (0600).
+     */
+    @Test
+    void hubLogFileIsAppendedAcrossStartsRotatedAndOwnerOnly(@TempDir Path dir) throws Exception {
+        Path deploy = Files.createDirectories(dir.resolve("deploy"));
+        int in1 = freePort();
+        Launched first = start(dir, "hub1", "nd-hub", "-i", Integer.toString(in1), "-o", Integer.toString(freePort()),
+                "--deploy", deploy.toString());
+        String listening1 = "hub listening on localhost:" + in1 + " for kitchens";
+        first.awaitOutput(listening1);
+        Path state = stateDirectory(first);
+        first.process().destroy();
+        assertEquals(0, first.awaitExit(), first.stderr());
+        Path log = state.resolve("netdumplings.log");
+        assertTrue(Files.readString(log).contains(listening1), Files.readString(log));
+
+        int in2 = freePort();
+        int out2 = freePort();
+        Launched second = start(dir, "hub2", "nd-hub", "-i", Integer.toString(in2), "-o", Integer.toString(out2),
+                "--deploy", deploy.toString());
+        String listening2 = "hub listening on localhost:" + in2 + " for kitchens";
+        try {
+            second.awaitOutput(listening2);
+            assertEquals(state, stateDirectory(second), "a restart takes the same state directory");
+            String both = Files.readString(log);
+            assertTrue(both.indexOf(listening1) >= 0 && both.indexOf(listening1) < both.indexOf(listening2), both);
+
+            // 300 bytes: two records a file. Then eaters join one at a time, each logged
+            // ("eater probe-P-N joined from ...", P this hub's port: an earlier run's files may
+            // still be there), until the oldest file kept holds their records only.
+            String probe = "eater probe-" + out2 + "-";
+            Files.writeString(deploy.resolve("netdumplings.logging.cfg"), "maxFileSize=300\nmaxFiles=3\n");
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            Path oldest = state.resolve("netdumplings.log.2");
+            for (int n = 1; !(Files.exists(oldest) && Files.readString(oldest).lines()
+                    .allMatch(line -> line.contains(probe))); n++) {
+                assertTrue(n <= 200, "not rotated after 200 records: " + Files.readString(log));
+                String name = "probe-" + out2 + "-" + n;
+                java.net.http.WebSocket eater = http.newWebSocketBuilder()
+                        .buildAsync(java.net.URI.create("ws://localhost:" + out2), new java.net.http.WebSocket.Listener() {
+                        }).get(30, TimeUnit.SECONDS);
+                eater.sendText("{\"eater_name\": \"" + name + "\"}", true).get(30, TimeUnit.SECONDS);
+                second.awaitOutput("eater " + name + " joined");
+                eater.abort();
+            }
+        } finally {
+            second.process().destroy();
+            assertEquals(0, second.awaitExit(), second.stderr());
+        }
+        assertTrue(Files.readString(log).contains("hub stopped after"), Files.readString(log));
+        assertTrue(!Files.exists(state.resolve("netdumplings.log.3")), "3 files in all");
+        String probe = "eater probe-" + out2 + "-";
+        int newestBefore = Integer.MAX_VALUE;
+        for (String name : List.of("netdumplings.log", "netdumplings.log.1", "netdumplings.log.2")) {
+            Path file = state.resolve(name);
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(file)), name);
+            assertTrue(Files.size(file) <= 300, name + ": " + Files.size(file) + " bytes");
+            // Older files, older records: the probes' numbers fall from file to file.
+            var probes = java.util.regex.Pattern.compile(probe + "(\\d+) joined").matcher(Files.readString(file))
+                    .results().map(m -> Integer.parseInt(m.group(1))).toList();
+            for (int number : probes) {
+                assertTrue(number < newestBefore, name + " has probe " + number + " after " + newestBefore);
+            }
+            newestBefore = probes.isEmpty() ? newestBefore : probes.get(0);
+        }
+    }
+
     /** Issue 11: a hub that cannot listen ends nd-hub in one line, status 1. */
     @Test
     void hubOnAPortInUseEndsInOneLine(@TempDir Path dir) throws Exception {
@@ -401,6 +480,16 @@ class LaunchersTest {
             Path state = Path.of(System.getProperty("netdumplings.root")).resolve(named.group(1));
             assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(state)));
+            // The console password generated at a first start: in its own file, never in the log.
+            Path password = state.resolve("console-password");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!(Files.exists(password) && Files.size(password) > 0)) {
+                assertTrue(System.nanoTime() < deadline, "no " + password);
+                Thread.sleep(100);
+            }
+            String log = Files.readString(state.resolve("netdumplings.log"));
+            assertTrue(log.contains("kitchen cut: error reading capture file"), log);
+            assertTrue(!log.contains(Files.readString(password).trim()), "the console password is in the log");
             try (var files = Files.walk(state)) {
                 for (Path f : files.toList()) {
                     java.util.Set<java.nio.file.attribute.PosixFilePermission> mode;
