@@ -24,11 +24,28 @@ import java.util.List;
  * @param chefs            its chefs, in the order they were added
  * @param kernelDrops      packets the kernel dropped before the capture read them
  *                         ({@code pcap_stats}: the capture could not keep up); 0 for a file
- * @since 1.1
+ *                         (since 1.1)
+ * @param hubConnected     whether a connection to the hub is open now (since 1.2)
+ * @param hubConnections   connections to the hub made so far: 0 while it has never been
+ *                         reached (since 1.2)
+ * @param hubDownSince     since when (milliseconds since the epoch) the kitchen has had no
+ *                         connection to the hub (since its start if it never had one); 0
+ *                         while connected, or when it does not run (since 1.2)
+ * @param dumplingsBuffered dumplings waiting in the buffer to the hub (since 1.2)
+ * @since 1.2
  */
 public record KitchenInfo(String name, String source, boolean live, String filter, String hub,
         boolean running, String failure, long packetsCaptured, double packetsPerSecond,
-        long packetsDropped, long dumplingsSent, long dumplingsDropped, List<ChefInfo> chefs, long kernelDrops) {
+        long packetsDropped, long dumplingsSent, long dumplingsDropped, List<ChefInfo> chefs, long kernelDrops,
+        boolean hubConnected, long hubConnections, long hubDownSince, long dumplingsBuffered) {
+
+    /** The snapshot without the hub connection's state (not connected, none buffered), as in 1.1. */
+    public KitchenInfo(String name, String source, boolean live, String filter, String hub,
+            boolean running, String failure, long packetsCaptured, double packetsPerSecond,
+            long packetsDropped, long dumplingsSent, long dumplingsDropped, List<ChefInfo> chefs, long kernelDrops) {
+        this(name, source, live, filter, hub, running, failure, packetsCaptured, packetsPerSecond, packetsDropped,
+                dumplingsSent, dumplingsDropped, chefs, kernelDrops, false, 0, 0, 0);
+    }
 
     /** The snapshot without kernel drops (0), as before 1.1. */
     public KitchenInfo(String name, String source, boolean live, String filter, String hub,

@@ -5,7 +5,7 @@
  * commands. Snapshots are immutable records; reading them costs the hot path nothing
  * (counters are read without locks, so figures of one snapshot may be a few packets apart).
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package netdumplings.api.management;
 

@@ -39,22 +39,44 @@ public class DumplingsCommands {
     }
 
     /** @return one line per kitchen: name, source, filter, figures */
-    @Descriptor("Lists the running kitchens: source, filter, packets captured, packets/s, drops")
+    @Descriptor("Lists the running kitchens: source, filter, packets captured, packets/s, drops, and the hub "
+            + "connection (connected, or reconnecting since when; dumplings buffered and dropped)")
     public String kitchens() {
         TextTable table = new TextTable("KITCHEN", "SOURCE", "FILTER", "RUNNING", ">CAPTURED", ">PACKETS/S",
-                ">DROPS", ">SENT", ">KERNEL DROPS");
+                ">DROPS", ">SENT", ">KERNEL DROPS", "HUB", ">BUFFERED", ">HUB DROPS");
         StringBuilder failures = new StringBuilder();
         for (KitchenInfo k : registry.kitchens()) {
             table.row(k.name(), (k.live() ? "interface " : "file ") + k.source(), '"' + k.filter() + '"',
                     k.running() ? "yes" : "no", k.packetsCaptured(),
                     String.format(Locale.ROOT, "%.1f", k.packetsPerSecond()), k.packetsDropped(), k.dumplingsSent(),
-                    k.kernelDrops());
+                    k.kernelDrops(), hubConnection(k, java.time.ZoneId.systemDefault()), k.dumplingsBuffered(),
+                    k.dumplingsDropped());
             if (k.failure() != null) {
                 failures.append("failure of ").append(k.name()).append(": ").append(k.failure())
                         .append(System.lineSeparator());
             }
         }
         return table.toString() + failures;
+    }
+
+    private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter.ofPattern(
+            "HH:mm:ss");
+
+    /**
+     * @return a kitchen's hub connection in words: {@code connected}, {@code reconnecting
+     *         since 05:12:03} (local time), {@code connecting since 05:12:03 (never connected)},
+     *         or {@code -} when it does not run
+     */
+    static String hubConnection(KitchenInfo k, java.time.ZoneId zone) {
+        if (k.hubConnected()) {
+            return "connected";
+        }
+        if (k.hubDownSince() == 0) {
+            return "-";
+        }
+        String since = TIME.format(java.time.Instant.ofEpochMilli(k.hubDownSince()).atZone(zone));
+        return k.hubConnections() == 0 ? "connecting since " + since + " (never connected)"
+                : "reconnecting since " + since;
     }
 
     /** @return one line per chef of every kitchen */

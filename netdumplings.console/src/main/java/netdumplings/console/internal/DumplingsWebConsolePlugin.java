@@ -147,7 +147,9 @@ public class DumplingsWebConsolePlugin extends HttpServlet {
                   <table id="nd-kitchens" class="tablelayout nicetable"><thead><tr>
                     <th>Kitchen</th><th>Source</th><th>Filter</th><th>Hub</th><th>Running</th>
                     <th>Packets captured</th><th>Packets/s</th><th>Drops</th><th>Kernel drops</th><th>Dumplings sent</th>
+                    <th>Hub connection</th>
                   </tr></thead><tbody></tbody></table>
+                  <ul id="nd-warnings" class="ui-state-error"></ul>
                   <h2>Chefs</h2>
                   <table id="nd-chefs" class="tablelayout nicetable"><thead><tr>
                     <th>Kitchen</th><th>Chef</th><th>Class</th><th>Bundle</th><th>Enabled</th>

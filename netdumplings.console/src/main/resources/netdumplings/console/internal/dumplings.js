@@ -37,6 +37,39 @@
       refresh();
     });
   }
+  function two(n) { return (n < 10 ? '0' : '') + n; }
+  // A kitchen's hub connection: connected, or since when (local time) it has had none;
+  // then what waits in its buffer and what the full buffer dropped.
+  function hubConnection(k) {
+    var state;
+    if (k.hubConnected) {
+      state = 'connected';
+    } else if (k.hubDownSince) {
+      var d = new Date(k.hubDownSince);
+      var since = two(d.getHours()) + ':' + two(d.getMinutes()) + ':' + two(d.getSeconds());
+      state = k.hubConnections ? 'reconnecting since ' + since : 'never connected, trying since ' + since;
+    } else {
+      return '-';
+    }
+    return state + '; ' + k.dumplingsBuffered + ' buffered, ' + k.dumplingsDropped + ' dropped';
+  }
+  // Two chefs of one name in a kitchen: typically two versions of a chef bundle in deploy/.
+  function warnings(kitchens) {
+    var list = [];
+    kitchens.forEach(function (k) {
+      var seen = {};
+      k.chefs.forEach(function (c) {
+        (seen[c.name] = seen[c.name] || []).push(c.bundle ? c.bundle + ' ' + c.bundleVersion : c.className);
+      });
+      Object.keys(seen).forEach(function (name) {
+        if (seen[name].length > 1) {
+          list.push('Kitchen ' + k.name + ': ' + seen[name].length + ' chefs named ' + name + ' (' + seen[name].join(', ')
+            + ') are fed, and their dumplings carry the same chef name: remove one of the bundles.');
+        }
+      });
+    });
+    return list;
+  }
   function render(data) {
     fill('nd-kitchens', data.kitchens, function (tr, k) {
       cell(tr, k.name);
@@ -49,7 +82,16 @@
       cell(tr, k.packetsDropped);
       cell(tr, k.kernelDrops);
       cell(tr, k.dumplingsSent);
+      var hub = cell(tr, hubConnection(k));
+      hub.className = 'nd-hub-connection';
+      if (k.running && !k.hubConnected) { hub.classList.add('ui-state-error'); }
     });
+    var warningList = document.getElementById('nd-warnings');
+    warningList.replaceChildren.apply(warningList, warnings(data.kitchens).map(function (text) {
+      var li = document.createElement('li');
+      li.textContent = text;
+      return li;
+    }));
     var chefs = [];
     data.kitchens.forEach(function (k) {
       k.chefs.forEach(function (c) { chefs.push({ kitchen: k.name, chef: c }); });

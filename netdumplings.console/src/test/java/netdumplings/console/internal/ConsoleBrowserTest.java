@@ -55,11 +55,13 @@ import netdumplings.testing.SampleCaptures;
  * default password, that the generated one works, and that the page shows both kitchens
  * and their chefs and disables a chef with its button.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTest {
 
     /** Bundles (by jar file name prefix) from the test classpath installed in the framework. */
     private static final List<String> BUNDLES = List.of("org.apache.felix.scr-", "org.osgi.service.component-",
             "org.osgi.util.promise-", "org.osgi.util.function-", "org.apache.felix.configadmin-", "org.apache.felix.log-",
+            "org.apache.felix.metatype-",
             "org.apache.felix.webconsole-", "org.apache.felix.inventory-",
             "org.apache.felix.http.jetty12-", "org.apache.felix.http.servlet-api-", "encoder-",
             "commons-fileupload-", "commons-io-", "jackson-core-", "jackson-databind-", "jackson-annotations-",
@@ -75,11 +77,13 @@ class ConsoleBrowserTest {
     private static int httpPort;
     private static String password;
 
+    /** The framework's properties; a restart reuses them (and its storage, kept). */
+    private static final Map<String, String> props = new HashMap<>();
+
     @BeforeAll
     static void start() throws Exception {
         HeadlessChromium.assumeInstalled();
         httpPort = freePort();
-        Map<String, String> props = new HashMap<>();
         props.put(Constants.FRAMEWORK_STORAGE, temp.resolve("felix-cache").toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         // slf4j comes from the test classpath, through the system bundle.
@@ -120,6 +124,10 @@ class ConsoleBrowserTest {
         update(cm.getFactoryConfiguration("netdumplings.kitchen", "arp", "?"), Map.of("kitchen_name", "arp_kitchen",
                 "pcap", SampleCaptures.path("many-protocols.pcap").toString(), "speed", 0.0, "loop", 1, "filter", "arp",
                 "hub", "localhost:" + kitchenPort));
+        // A kitchen whose hub is nowhere (a port nothing listens on): it keeps replaying, buffering.
+        update(cm.getFactoryConfiguration("netdumplings.kitchen", "lonely", "?"), Map.of("kitchen_name",
+                "lonely_kitchen", "pcap", SampleCaptures.path("dns.pcap").toString(), "loop", 0, "filter", "",
+                "hub", "localhost:" + freePort()));
         password = awaitPassword(cm);
         awaitConsole();
         chromium = HeadlessChromium.start(HeadlessChromium.options(temp.resolve("chromium-profile"), 1600, 1200), null);
@@ -181,6 +189,77 @@ class ConsoleBrowserTest {
         Files.write(Path.of("target/console-dumplings.png"), browser.getScreenshotAs(OutputType.BYTES));
         HttpResponse<String> data = get("admin", password, "/system/console/dumplings/data.json");
         assertTrue(data.body().matches("(?s).*\"name\":\"ARPChef\"[^}]*\"enabled\":false.*"), data.body());
+    }
+
+    /**
+     * Issue 16: the Hub connection column (a connected kitchen, and one whose hub was never
+     * there, since when), and a chef disabled on the page still disabled after the runtime
+     * restarts (a new framework on the same storage, as the launchers restart it).
+     */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // last: the others expect the first start's kitchens
+    void theHubConnectionColumnAndADisabledChefAfterARestart() throws Exception {
+        browser.executeCdpCommand("Network.enable", Map.of());
+        browser.executeCdpCommand("Network.setExtraHTTPHeaders",
+                Map.of("headers", Map.of("Authorization", basic("admin", password))));
+        browser.get(base() + "/system/console/dumplings");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        wait.until(d -> rowWith("nd-kitchens", "dns_kitchen", "connected; 0 buffered, 0 dropped") != null);
+        // The local time it began trying, as HH:MM:SS (the page's own formatting).
+        wait.until(d -> {
+            WebElement r = rowWith("nd-kitchens", "lonely_kitchen", "never connected, trying since");
+            return r != null && r.getText().matches("(?s).*trying since \\d\\d:\\d\\d:\\d\\d; \\d+ buffered, \\d+ dropped.*");
+        });
+        Files.write(Path.of("target/console-hub-connection.png"), browser.getScreenshotAs(OutputType.BYTES));
+
+        wait.ignoring(StaleElementReferenceException.class).until(d -> {
+            WebElement r = rowWith("nd-chefs", "dns_kitchen", "DNSLookupChef");
+            if (r.getText().contains("Enable")) {
+                return true;
+            }
+            r.findElement(By.tagName("button")).click();
+            return false;
+        });
+
+        restartFramework();
+        browser.get(base() + "/system/console/dumplings");
+        wait.until(d -> rowWith("nd-chefs", "dns_kitchen", "PacketCountChef") != null);
+        WebElement dns = rowWith("nd-chefs", "dns_kitchen", "DNSLookupChef");
+        assertNotNull(dns);
+        assertTrue(dns.getText().contains(" no ") && dns.getText().contains("Enable"), dns.getText());
+        assertNotNull(rowWith("nd-chefs", "dns_kitchen", "PacketCountChef", "yes", "Disable"));
+        Files.write(Path.of("target/console-after-restart.png"), browser.getScreenshotAs(OutputType.BYTES));
+        HttpResponse<String> data = get("admin", password, "/system/console/dumplings/data.json");
+        assertTrue(data.body().matches("(?s).*\"name\":\"DNSLookupChef\"[^}]*\"enabled\":false.*"), data.body());
+    }
+
+    /** Issue 16: the Web Console's Configuration page names each kitchen by its kitchen_name, not its PID. */
+    @Test
+    void theConfigurationPageNamesKitchensByName() throws Exception {
+        browser.executeCdpCommand("Network.enable", Map.of());
+        browser.executeCdpCommand("Network.setExtraHTTPHeaders",
+                Map.of("headers", Map.of("Authorization", basic("admin", password))));
+        browser.get(base() + "/system/console/configMgr");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String page = "";
+        while (!page.contains("kitchen dns_kitchen") && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            page = browser.findElement(By.tagName("body")).getText();
+        }
+        Files.write(Path.of("target/console-configuration.png"), browser.getScreenshotAs(OutputType.BYTES));
+        assertTrue(page.contains("kitchen dns_kitchen") && page.contains("kitchen arp_kitchen")
+                && page.contains("kitchen lonely_kitchen"), page);
+    }
+
+    /** Stops the framework and starts a new one on the same storage: bundles, configuration and data kept. */
+    private static void restartFramework() throws Exception {
+        framework.stop();
+        framework.waitForStop(60_000);
+        Map<String, String> again = new HashMap<>(props);
+        again.remove(Constants.FRAMEWORK_STORAGE_CLEAN);
+        framework = new FrameworkFactory().newFramework(again);
+        framework.start(); // the bundles installed and started before start again
+        awaitConsole();
     }
 
     /** @return the first row of the table whose text holds every word, or null */

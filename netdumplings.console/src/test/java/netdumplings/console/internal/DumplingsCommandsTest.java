@@ -34,9 +34,10 @@ class DumplingsCommandsTest {
 
         @Override
         public KitchenInfo info() {
+            // The hub went away at DOWN_SINCE after one connection: 250 dumplings buffered, 7 dropped.
             return new KitchenInfo(name, "dns.pcap", false, "udp", "localhost:11347", false, null, 464, 0, 3, 430,
-                    0, List.of(new ChefInfo("PacketCountChef", "chefs.examples.PacketCountChef", "chefs.examples",
-                            "0.1.0", enabled, 464, 2, 0, 0, 3, 1.5)), 17);
+                    7, List.of(new ChefInfo("PacketCountChef", "chefs.examples.PacketCountChef", "chefs.examples",
+                            "0.1.0", enabled, 464, 2, 0, 0, 3, 1.5)), 17, false, 1, DOWN_SINCE, 250);
         }
 
         @Override
@@ -56,6 +57,9 @@ class DumplingsCommandsTest {
         }
     }
 
+    /** When the fake kitchens' hub went away: 2026-12-02T05:12:03Z, whole seconds. */
+    private static final long DOWN_SINCE = 1796188323000L;
+
     private final ManagementRegistry registry = new ManagementRegistry();
     private final DumplingsCommands commands = new DumplingsCommands(registry);
 
@@ -66,9 +70,12 @@ class DumplingsCommandsTest {
         assertTrue(chefs.lines().anyMatch(l -> l.startsWith("k1") && l.contains("PacketCountChef")
                 && l.contains("chefs.examples 0.1.0") && l.contains(" 464 ") && l.endsWith("1.50")), chefs);
         String kitchens = commands.kitchens();
+        String since = java.time.LocalTime.ofInstant(java.time.Instant.ofEpochMilli(DOWN_SINCE),
+                java.time.ZoneId.systemDefault()).toString(); // HH:mm:ss, the seconds being whole
         assertTrue(kitchens.lines().anyMatch(l -> l.startsWith("k1") && l.contains("file dns.pcap")
-                && l.contains("\"udp\"") && l.contains(" 464 ") && l.endsWith(" 17")), kitchens);
-        assertTrue(kitchens.startsWith("KITCHEN") && kitchens.lines().findFirst().orElseThrow().endsWith("KERNEL DROPS"),
+                && l.contains("\"udp\"") && l.contains(" 464 ")
+                && l.matches(".* 17 +reconnecting since " + since + " +250 +7")), kitchens);
+        assertTrue(kitchens.startsWith("KITCHEN") && kitchens.lines().findFirst().orElseThrow().endsWith("HUB DROPS"),
                 kitchens);
     }
 
@@ -112,6 +119,24 @@ class DumplingsCommandsTest {
         for (String line : kitchens.subList(1, kitchens.size())) {
             assertEquals("464", line.substring(capturedEnd - 3, capturedEnd), String.join("\n", kitchens));
         }
+    }
+
+    @Test
+    void hubConnectionInWords() {
+        java.util.function.Function<KitchenInfo, String> words = k -> DumplingsCommands.hubConnection(k,
+                java.time.ZoneOffset.UTC);
+        // 1796188323000 ms: 2026-12-02T05:12:03Z (date -u -d @1796188323).
+        KitchenInfo never = new KitchenInfo("k", "eth0", true, "", "h:1", true, null, 0, 0, 0, 0, 0, List.of(), 0,
+                false, 0, 1796188323000L, 5);
+        assertEquals("connecting since 05:12:03 (never connected)", words.apply(never));
+        KitchenInfo again = new KitchenInfo("k", "eth0", true, "", "h:1", true, null, 0, 0, 0, 0, 0, List.of(), 0,
+                false, 3, 1796188323000L, 5);
+        assertEquals("reconnecting since 05:12:03", words.apply(again));
+        KitchenInfo up = new KitchenInfo("k", "eth0", true, "", "h:1", true, null, 0, 0, 0, 0, 0, List.of(), 0,
+                true, 3, 0, 0);
+        assertEquals("connected", words.apply(up));
+        KitchenInfo stopped = new KitchenInfo("k", "eth0", true, "", "h:1", false, "why", 0, 0, 0, 0, 0, List.of());
+        assertEquals("-", words.apply(stopped));
     }
 
     @Test

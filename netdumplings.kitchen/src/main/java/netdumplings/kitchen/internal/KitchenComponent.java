@@ -109,7 +109,7 @@ public class KitchenComponent {
             public String failure() {
                 return currentFailure();
             }
-        });
+        }, new DisabledChefs(dataFile(context, "disabled-chefs.properties")));
         Optional<String> problem = KitchenConfigurationCheck.problem(config);
         if (problem.isPresent()) {
             failed("configuration refused: " + problem.get());
@@ -118,6 +118,12 @@ public class KitchenComponent {
         }
         registration = context.registerService(KitchenManagement.class, management, registrationProperties());
         watchForChefs();
+    }
+
+    /** @return a file of this bundle's data area, or null where the framework has none */
+    private static java.nio.file.Path dataFile(BundleContext context, String name) {
+        java.io.File file = context.getDataFile(name);
+        return file == null ? null : file.toPath();
     }
 
     /**

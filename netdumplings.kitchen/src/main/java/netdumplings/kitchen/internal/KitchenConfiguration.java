@@ -99,4 +99,12 @@ public @interface KitchenConfiguration {
     @AttributeDefinition(name = "Fall back to sample",
             description = "When live capture is not permitted, replay the bundled sample capture in a loop.")
     boolean fallback__to__sample() default false;
+
+    /**
+     * @return how the Web Console's Configuration page names each kitchen's configuration
+     *         (property {@code webconsole.configurationFactory.nameHint}, hidden from its
+     *         form): by {@code kitchen_name}, not by the generated PID; not used by the kitchen
+     */
+    @AttributeDefinition(name = "Name hint", description = "How the Web Console names this configuration.")
+    String webconsole_configurationFactory_nameHint() default "kitchen {kitchen_name}";
 }

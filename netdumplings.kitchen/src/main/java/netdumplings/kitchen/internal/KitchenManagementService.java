@@ -44,6 +44,7 @@ final class KitchenManagementService implements KitchenManagement {
     private static final long RATE_WINDOW_NANOS = 1_000_000_000L;
 
     private final Owner owner;
+    private final DisabledChefs kept;
     /** Chef names and class names disabled by management. */
     private final Set<String> disabled = ConcurrentHashMap.newKeySet();
     private Kitchen rateKitchen;
@@ -52,7 +53,14 @@ final class KitchenManagementService implements KitchenManagement {
     private double rate;
 
     KitchenManagementService(Owner owner) {
+        this(owner, new DisabledChefs(null));
+    }
+
+    /** @param kept where the disabled chefs are kept across restarts; those of this kitchen's name are disabled now */
+    KitchenManagementService(Owner owner, DisabledChefs kept) {
         this.owner = requireNonNull(owner, "owner");
+        this.kept = requireNonNull(kept, "kept");
+        disabled.addAll(kept.load(name()));
     }
 
     @Override
@@ -87,6 +95,7 @@ final class KitchenManagementService implements KitchenManagement {
                 }
             }
         }
+        kept.save(name(), Set.copyOf(disabled));
         return true;
     }
 
@@ -128,11 +137,14 @@ final class KitchenManagementService implements KitchenManagement {
         }
         long captured = k.packetsCaptured();
         boolean capturing = k.capturing();
-        long sent = k.hubSender().map(HubSender::sent).orElse(0L);
-        long overflowed = k.hubSender().map(HubSender::overflowed).orElse(0L);
+        HubSender sender = k.hubSender().orElse(null);
+        long sent = sender == null ? 0 : sender.sent();
+        long overflowed = sender == null ? 0 : sender.overflowed();
+        boolean connected = sender != null && sender.connected();
         return new KitchenInfo(c.kitchen__name(), source, !file, c.filter(), c.hub(), capturing,
                 k.failure().orElse(owner.failure()), captured, rate(k, captured, capturing), dropped, sent, overflowed,
-                chefs, k.kernelDrops());
+                chefs, k.kernelDrops(), connected, sender == null ? 0 : sender.connections(),
+                sender == null || connected ? 0 : sender.disconnectedSince(), sender == null ? 0 : sender.buffered());
     }
 
     private synchronized double rate(Kitchen k, long captured, boolean capturing) {

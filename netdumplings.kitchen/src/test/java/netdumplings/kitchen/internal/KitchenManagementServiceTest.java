@@ -95,4 +95,38 @@ class KitchenManagementServiceTest {
             assertFalse(chef(management.info(), "rec").enabled());
         }
     }
+
+    /** A restarted runtime: a new service (and kitchen) reading the file the first one kept. */
+    @Test
+    void disabledChefsStayDisabledAfterARestart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("disabled-chefs.properties");
+        TestKitchenConfiguration config = new TestKitchenConfiguration();
+        RecordingChef first = new RecordingChef("rec");
+        try (Kitchen kitchen = Kitchen.builder().pcapFile(SampleCaptures.path("dns.pcap")).chef(first).build()) {
+            KitchenManagementService management = new KitchenManagementService(new KitchenManagementService.Owner() {
+                @Override public Kitchen kitchen() { return kitchen; }
+                @Override public KitchenConfiguration config() { return config; }
+                @Override public Map<String, Bundle> chefBundles() { return Map.of(); }
+            }, new DisabledChefs(file));
+            assertTrue(management.disableChef("rec"));
+        }
+        RecordingChef again = new RecordingChef("rec");
+        try (Kitchen next = Kitchen.builder().pcapFile(SampleCaptures.path("dns.pcap")).speed(0).filter("")
+                .chef(again).build()) {
+            KitchenManagementService management = new KitchenManagementService(new KitchenManagementService.Owner() {
+                @Override public Kitchen kitchen() { return next; }
+                @Override public KitchenConfiguration config() { return config; }
+                @Override public Map<String, Bundle> chefBundles() { return Map.of(); }
+            }, new DisabledChefs(file));
+            management.applyDisabled(next);
+            next.start();
+            assertTrue(next.awaitCaptureEnd(WAIT));
+            assertEquals(0, again.packets.size());
+            assertFalse(chef(management.info(), "rec").enabled());
+            // Enabled again: forgotten, so a third start feeds it.
+            assertTrue(management.enableChef("rec"));
+        }
+        assertEquals(java.util.Set.of(), new DisabledChefs(file).load(config.kitchen__name()));
+    }
 }

@@ -31,4 +31,5 @@ class TestKitchenConfiguration implements KitchenConfiguration {
     @Override public int snaplen() { return snaplen; }
     @Override public boolean promiscuous() { return false; }
     @Override public boolean fallback__to__sample() { return false; }
+    @Override public String webconsole_configurationFactory_nameHint() { return "kitchen {kitchen_name}"; }
 }

@@ -311,6 +311,17 @@ public final class HubSender implements DumplingSink, AutoCloseable {
         return failedConnections;
     }
 
+    /**
+     * @return since when (milliseconds since the epoch) there has been no connection to the
+     *         hub: this sender's creation until the first one; 0 while connected
+     */
+    public long disconnectedSince() {
+        return disconnectedSince;
+    }
+
+    /** See {@link #disconnectedSince()}: set when a connection is found gone, cleared on connecting. */
+    private volatile long disconnectedSince = System.currentTimeMillis();
+
     /** @return whether a connection to the hub is open now */
     public boolean connected() {
         HubConnection c = connection;
@@ -369,6 +380,9 @@ public final class HubSender implements DumplingSink, AutoCloseable {
                 break;
             }
             if (!connected()) {
+                if (disconnectedSince == 0) {
+                    disconnectedSince = System.currentTimeMillis();
+                }
                 disconnect();
                 try {
                     connect();
@@ -620,6 +634,7 @@ public final class HubSender implements DumplingSink, AutoCloseable {
             throw e;
         }
         connection = c;
+        disconnectedSince = 0;
         connectedAt = System.nanoTime();
         helloSent = text;
         connections++;
