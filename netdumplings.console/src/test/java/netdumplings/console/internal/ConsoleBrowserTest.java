@@ -251,6 +251,61 @@ class ConsoleBrowserTest {
                 && page.contains("kitchen lonely_kitchen"), page);
     }
 
+    /**
+     * Issue 16: a second version of the example chefs' bundle (its manifest's version
+     * changed) offers chefs of the same names: the page warns, and stops when it goes.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 1)
+    void twoChefsOfOneNameAreAWarningOnThePage() throws Exception {
+        Path examples = null;
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (Path.of(entry).getFileName().toString().startsWith("chefs.examples-")) {
+                examples = Path.of(entry);
+            }
+        }
+        assertNotNull(examples, "chefs.examples on the test classpath");
+        Path copy = temp.resolve("chefs.examples-copy.jar");
+        try (JarFile in = new JarFile(examples.toFile());
+                java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(copy),
+                        withVersion(in.getManifest(), "0.1.99"))) {
+            for (var e : java.util.Collections.list(in.entries())) {
+                if (!e.getName().equals("META-INF/MANIFEST.MF")) {
+                    out.putNextEntry(new java.util.jar.JarEntry(e.getName()));
+                    in.getInputStream(e).transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+        Bundle second = framework.getBundleContext().installBundle(copy.toUri().toString());
+        second.start();
+        try {
+            browser.executeCdpCommand("Network.enable", Map.of());
+            browser.executeCdpCommand("Network.setExtraHTTPHeaders",
+                    Map.of("headers", Map.of("Authorization", basic("admin", password))));
+            browser.get(base() + "/system/console/dumplings");
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+            wait.until(d -> d.findElement(By.id("nd-warnings")).getText().contains(
+                    "Kitchen dns_kitchen: 2 chefs named ARPChef"));
+            String warning = browser.findElement(By.id("nd-warnings")).getText();
+            // Each chef with its own bundle's version: the copy's and the original's (0.1.0.<build time>).
+            assertTrue(warning.contains("chefs.examples 0.1.99, chefs.examples 0.1.0.")
+                    || warning.contains("chefs.examples 0.1.0.") && warning.contains(", chefs.examples 0.1.99"), warning);
+            assertTrue(warning.contains("remove one of the bundles"), warning);
+            Files.write(Path.of("target/console-duplicate-chefs.png"), browser.getScreenshotAs(OutputType.BYTES));
+        } finally {
+            second.uninstall();
+        }
+        new WebDriverWait(browser, Duration.ofSeconds(60))
+                .until(d -> d.findElement(By.id("nd-warnings")).getText().isEmpty());
+    }
+
+    private static java.util.jar.Manifest withVersion(java.util.jar.Manifest manifest, String version) {
+        java.util.jar.Manifest changed = new java.util.jar.Manifest(manifest);
+        changed.getMainAttributes().putValue(Constants.BUNDLE_VERSION, version);
+        return changed;
+    }
+
     /** Stops the framework and starts a new one on the same storage: bundles, configuration and data kept. */
     private static void restartFramework() throws Exception {
         framework.stop();

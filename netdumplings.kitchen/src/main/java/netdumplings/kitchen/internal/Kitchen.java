@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -349,6 +350,15 @@ public final class Kitchen implements AutoCloseable {
         List<ChefStatistics> result = new ArrayList<>();
         for (ChefWorker w : workers) {
             result.add(w.statistics());
+        }
+        return result;
+    }
+
+    /** @return each chef with its statistics, in the order they were added (one snapshot of both) */
+    public List<Map.Entry<DumplingChef, ChefStatistics>> chefStatistics() {
+        List<Map.Entry<DumplingChef, ChefStatistics>> result = new ArrayList<>();
+        for (ChefWorker w : workers) {
+            result.add(Map.entry(w.chef(), w.statistics()));
         }
         return result;
     }

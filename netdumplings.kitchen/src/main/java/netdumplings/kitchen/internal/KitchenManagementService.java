@@ -126,8 +126,11 @@ final class KitchenManagementService implements KitchenManagement {
         Map<String, Bundle> bundles = owner.chefBundles();
         List<ChefInfo> chefs = new ArrayList<>();
         long dropped = 0;
-        for (ChefStatistics s : k.statistics()) {
-            Bundle b = bundles.get(s.chefClass());
+        for (Map.Entry<netdumplings.api.DumplingChef, ChefStatistics> e : k.chefStatistics()) {
+            ChefStatistics s = e.getValue();
+            // The chef's own bundle: two versions of one chef bundle have the same class names.
+            Bundle own = org.osgi.framework.FrameworkUtil.getBundle(e.getKey().getClass());
+            Bundle b = own != null ? own : bundles.get(s.chefClass());
             boolean enabled = !disabled.contains(s.chef()) && !disabled.contains(s.chefClass());
             double mean = s.packets() == 0 ? 0 : s.handlerNanos() / 1e3 / s.packets();
             chefs.add(new ChefInfo(s.chef(), s.chefClass(), b == null ? null : b.getSymbolicName(),

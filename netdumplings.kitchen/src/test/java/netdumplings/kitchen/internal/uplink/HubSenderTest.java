@@ -155,6 +155,7 @@ class HubSenderTest {
     void buffersWhileTheHubIsDownAndReconnectsWithHello() throws Exception {
         int port = freePort();
         HubSettings settings = HubSettings.defaults().withKitchenPort(port).withEaterPort(0);
+        long created = System.currentTimeMillis();
         try (HubSender sender = new HubSender("localhost:" + port,
                 () -> "{\"kitchen_name\": \"k\", \"interface\": \"all\", \"filter\": \"\", \"chefs\": [], "
                         + "\"poke_interval\": 5.0}", 100)) {
@@ -164,11 +165,19 @@ class HubSenderTest {
             }
             Thread.sleep(300); // the hub is down: the sender backs off, keeping the dumplings
             assertEquals(0, sender.sent());
+            // Never connected: down since the sender was made (the management views' "trying since").
+            assertTrue(sender.disconnectedSince() >= created && sender.disconnectedSince() <= System.currentTimeMillis());
+            assertEquals(3, sender.buffered());
+            long closed;
             try (HubServer hub = new HubServer(settings)) {
                 hub.start();
                 Await.until(() -> hub.statistics().dumplingsIn() == 3, "the buffered dumplings");
                 assertEquals(1, sender.connections());
+                assertEquals(0, sender.disconnectedSince(), "connected");
+                closed = System.currentTimeMillis();
             }
+            // Gone: down since (at or after) the hub closed, once the sender notices.
+            Await.until(() -> sender.disconnectedSince() >= closed, "the hub seen gone");
             // The hub went away; a new one comes up on the same port: hello again, then more.
             try (HubServer hub = new HubServer(settings)) {
                 hub.start();
