@@ -165,10 +165,7 @@ class ConsoleBrowserTest {
     @Test
     void thePageShowsKitchensAndChefsAndDisablesAChef() throws Exception {
         // Basic credentials on every request of the page, as a logged-in user's browser sends them.
-        browser.executeCdpCommand("Network.enable", Map.of());
-        browser.executeCdpCommand("Network.setExtraHTTPHeaders",
-                Map.of("headers", Map.of("Authorization", basic("admin", password))));
-        browser.get(base() + "/system/console/dumplings");
+        open("/system/console/dumplings");
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
         wait.until(d -> rowWith("nd-chefs", "dns_kitchen", "PacketCountChef", "464") != null);
         assertNotNull(rowWith("nd-kitchens", "dns_kitchen", "464"));
@@ -199,10 +196,7 @@ class ConsoleBrowserTest {
     @Test
     @org.junit.jupiter.api.Order(Integer.MAX_VALUE) // last: the others expect the first start's kitchens
     void theHubConnectionColumnAndADisabledChefAfterARestart() throws Exception {
-        browser.executeCdpCommand("Network.enable", Map.of());
-        browser.executeCdpCommand("Network.setExtraHTTPHeaders",
-                Map.of("headers", Map.of("Authorization", basic("admin", password))));
-        browser.get(base() + "/system/console/dumplings");
+        open("/system/console/dumplings");
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
         wait.until(d -> rowWith("nd-kitchens", "dns_kitchen", "connected; 0 buffered, 0 dropped") != null);
         // The local time it began trying, as HH:MM:SS (the page's own formatting).
@@ -236,10 +230,7 @@ class ConsoleBrowserTest {
     /** Issue 16: the Web Console's Configuration page names each kitchen by its kitchen_name, not its PID. */
     @Test
     void theConfigurationPageNamesKitchensByName() throws Exception {
-        browser.executeCdpCommand("Network.enable", Map.of());
-        browser.executeCdpCommand("Network.setExtraHTTPHeaders",
-                Map.of("headers", Map.of("Authorization", basic("admin", password))));
-        browser.get(base() + "/system/console/configMgr");
+        open("/system/console/configMgr");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String page = "";
         while (!page.contains("kitchen dns_kitchen") && System.nanoTime() < deadline) {
@@ -280,10 +271,7 @@ class ConsoleBrowserTest {
         Bundle second = framework.getBundleContext().installBundle(copy.toUri().toString());
         second.start();
         try {
-            browser.executeCdpCommand("Network.enable", Map.of());
-            browser.executeCdpCommand("Network.setExtraHTTPHeaders",
-                    Map.of("headers", Map.of("Authorization", basic("admin", password))));
-            browser.get(base() + "/system/console/dumplings");
+            open("/system/console/dumplings");
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
             wait.until(d -> d.findElement(By.id("nd-warnings")).getText().contains(
                     "Kitchen dns_kitchen: 2 chefs named ARPChef"));
@@ -315,6 +303,14 @@ class ConsoleBrowserTest {
         framework = new FrameworkFactory().newFramework(again);
         framework.start(); // the bundles installed and started before start again
         awaitConsole();
+    }
+
+    /** Opens a console page in the browser as the logged-in admin (Basic credentials on every request). */
+    private static void open(String path) {
+        browser.executeCdpCommand("Network.enable", Map.of());
+        browser.executeCdpCommand("Network.setExtraHTTPHeaders",
+                Map.of("headers", Map.of("Authorization", basic("admin", password))));
+        browser.get(base() + path);
     }
 
     /** @return the first row of the table whose text holds every word, or null */
