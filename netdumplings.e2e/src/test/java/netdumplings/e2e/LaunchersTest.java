@@ -416,7 +416,10 @@ class LaunchersTest {
             second.process().destroy();
             assertEquals(0, second.awaitExit(), second.stderr());
         }
-        assertTrue(Files.readString(log).contains("hub stopped after"), Files.readString(log));
+        // The hub's last words at the stop, in one of the files (records after it may have rotated it).
+        String kept = Files.readString(state.resolve("netdumplings.log.2")) + Files.readString(state.resolve(
+                "netdumplings.log.1")) + Files.readString(log);
+        assertTrue(kept.contains("hub stopped after"), kept);
         assertTrue(!Files.exists(state.resolve("netdumplings.log.3")), "3 files in all");
         String probe = "eater probe-" + out2 + "-";
         int newestBefore = Integer.MAX_VALUE;
@@ -490,6 +493,16 @@ class LaunchersTest {
             String log = Files.readString(state.resolve("netdumplings.log"));
             assertTrue(log.contains("kitchen cut: error reading capture file"), log);
             assertTrue(!log.contains(Files.readString(password).trim()), "the console password is in the log");
+            // The same record on the Web Console's log page (its JSON, as the page loads it).
+            java.net.http.HttpResponse<String> logPage = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + console
+                            + "/system/console/logs.json?minLevel=4")).header("Authorization", "Basic "
+                            + java.util.Base64.getEncoder().encodeToString(("admin:" + Files.readString(password).trim())
+                                    .getBytes(StandardCharsets.UTF_8))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, logPage.statusCode(), logPage.body());
+            assertTrue(logPage.body().contains("kitchen cut: error reading capture file")
+                    && logPage.body().contains("\"bundleName\":\"netdumplings kitchen\""), logPage.body());
             try (var files = Files.walk(state)) {
                 for (Path f : files.toList()) {
                     java.util.Set<java.nio.file.attribute.PosixFilePermission> mode;

@@ -3,7 +3,10 @@ package netdumplings.logging.internal;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.Hashtable;
+import java.util.List;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.cm.Configuration;
@@ -45,6 +48,9 @@ public final class LogFileWriter implements LogListener {
     private final LogFile file;
     private final PrintStream err = System.err;
     private boolean writeFailed;
+    /** The sequence number of the last record handled (Log Service 1.4: increasing). */
+    private long lastSequence = -1;
+    private boolean closed;
 
     @Activate
     public LogFileWriter(BundleContext context, LogFileConfiguration configuration,
@@ -85,16 +91,40 @@ public final class LogFileWriter implements LogListener {
         }
     }
 
+    /**
+     * Felix Log hands records to listeners on a thread of its own, so at a stop the last
+     * ones (the hub's summary) may not have come yet: they are taken from its history
+     * (which keeps all but DEBUG and TRACE), after the listener is gone.
+     */
     @Deactivate
     void deactivate() throws IOException {
         reader.removeLogListener(this);
-        if (file != null) {
-            file.close();
+        synchronized (this) {
+            List<LogEntry> pending = new ArrayList<>();
+            for (Enumeration<LogEntry> newestFirst = reader.getLog(); newestFirst.hasMoreElements();) {
+                LogEntry entry = newestFirst.nextElement();
+                if (entry.getSequence() <= lastSequence) {
+                    break;
+                }
+                pending.add(entry);
+            }
+            for (int i = pending.size() - 1; i >= 0; i--) {
+                logged(pending.get(i));
+            }
+            closed = true; // a record still on its way from the listener thread is not written
+            if (file != null) {
+                file.close();
+            }
         }
     }
 
+    /** Written once each, in order (the listener's and the history's at a stop). */
     @Override
-    public void logged(LogEntry entry) {
+    public synchronized void logged(LogEntry entry) {
+        if (closed || entry.getSequence() <= lastSequence) {
+            return;
+        }
+        lastSequence = entry.getSequence();
         String logger = entry.getLoggerName();
         if (logger != null && logger.startsWith("Events.") && !LogLevel.WARN.implies(entry.getLogLevel())) {
             return;
