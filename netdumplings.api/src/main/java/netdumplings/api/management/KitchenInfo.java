@@ -31,7 +31,9 @@ import java.util.List;
  * @param hubDownSince     since when (milliseconds since the epoch) the kitchen has had no
  *                         connection to the hub (since its start if it never had one); 0
  *                         while connected, or when it does not run (since 1.2)
- * @param dumplingsBuffered dumplings waiting in the buffer to the hub (since 1.2)
+ * @param dumplingsBuffered dumplings the kitchen still holds for the hub: waiting to be sent,
+ *                         or sent and not yet acknowledged by a hub that acknowledges (or to
+ *                         be sent again); 0 once the hub has confirmed everything (since 1.2)
  * @since 1.2
  */
 public record KitchenInfo(String name, String source, boolean live, String filter, String hub,

@@ -147,7 +147,7 @@ final class KitchenManagementService implements KitchenManagement {
         return new KitchenInfo(c.kitchen__name(), source, !file, c.filter(), c.hub(), capturing,
                 k.failure().orElse(owner.failure()), captured, rate(k, captured, capturing), dropped, sent, overflowed,
                 chefs, k.kernelDrops(), connected, sender == null ? 0 : sender.connections(),
-                sender == null || connected ? 0 : sender.disconnectedSince(), sender == null ? 0 : sender.buffered());
+                sender == null || connected ? 0 : sender.disconnectedSince(), sender == null ? 0 : sender.buffered() + sender.unconfirmed());
     }
 
     private synchronized double rate(Kitchen k, long captured, boolean capturing) {

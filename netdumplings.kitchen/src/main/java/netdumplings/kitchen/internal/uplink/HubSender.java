@@ -301,6 +301,18 @@ public final class HubSender implements DumplingSink, AutoCloseable {
 
     private volatile int unackedCount;
 
+    /**
+     * @return dumplings sent that are not yet known to have reached the hub: those to be sent
+     *         again, and, on a connection to a hub that acknowledges, those written and not yet
+     *         acknowledged (a hub that never acknowledges confirms nothing: none of those). With
+     *         {@link #buffered()}, what the kitchen still holds for the hub
+     */
+    public int unconfirmed() {
+        return unconfirmedCount;
+    }
+
+    private volatile int unconfirmedCount;
+
     /** @return successful connections so far (1 + reconnections) */
     public long connections() {
         return connections;
@@ -531,6 +543,7 @@ public final class HubSender implements DumplingSink, AutoCloseable {
             }
         }
         unackedCount = unacked.size() + resend.size();
+        unconfirmedCount = (acked >= 0 ? unacked.size() : 0) + resend.size();
     }
 
     /** @return whether the connection is young enough for its hub's first acknowledgement to be on its way */
@@ -688,6 +701,7 @@ public final class HubSender implements DumplingSink, AutoCloseable {
         unackedBase = 0;
         ackWaitSince = 0;
         unackedCount = resend.size();
+        unconfirmedCount = resend.size();
     }
 
     private void sleep(long millis) {

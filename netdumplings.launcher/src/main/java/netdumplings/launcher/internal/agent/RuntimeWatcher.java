@@ -37,6 +37,13 @@ final class RuntimeWatcher implements Runnable {
      * deploy/), later still on a loaded machine.
      */
     private static final long NO_CHEF_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    /**
+     * A replay's end waits for the hub for as long as nothing moves for the kitchen's write
+     * timeout (30 s: a hub silent for longer is one the kitchen gives up on anyway), and at
+     * most 5 minutes while something does.
+     */
+    private static final long SETTLE_STILL_SECONDS = 30;
+    private static final long SETTLE_LIMIT_SECONDS = 300;
 
     private final LaunchPlan plan;
     private final ServiceTracker<KitchenManagement, KitchenManagement> kitchens;
@@ -150,8 +157,12 @@ final class RuntimeWatcher implements Runnable {
         }
         if (!failed && plan.replayEnds() && (kitchenSeenRunning || info.packetsCaptured() > 0)) {
             endProgress();
-            System.out.print(summary(settled(kitchen, info)));
-            end(0, null);
+            KitchenInfo settled = settled(kitchen, info);
+            System.out.print(summary(settled));
+            // Nothing lost without a word: what the hub has not confirmed may not have reached it.
+            end(settled.dumplingsBuffered() == 0 ? 0 : 1, settled.dumplingsBuffered() == 0 ? null
+                    : String.format(Locale.ROOT, "%,d dumplings not confirmed by the hub %s (it was away or too slow): "
+                            + "they may be lost", settled.dumplingsBuffered(), settled.hub()));
             return true;
         }
         return false;
@@ -177,30 +188,41 @@ final class RuntimeWatcher implements Runnable {
     /**
      * The capture ends before the chefs have cooked what is queued for them and before the
      * sender has sent it (a capture that fails at once may end before the sender has even
-     * connected): waits until every chef has seen every packet and every dumpling made is
-     * sent or counted as dropped, for at most 60 s, and for at most 10 s without progress
-     * (a hub that is away: what is left is flushed at the stop, or counted).
+     * connected), and before a hub that acknowledges has confirmed it: waits until every
+     * chef has seen every packet, every dumpling made is sent or counted as dropped, and
+     * none is held for the hub ({@link KitchenInfo#dumplingsBuffered()}: a hub frozen for a
+     * while, then back, gets everything); for at most {@link #SETTLE_LIMIT_SECONDS} while
+     * something moves, and {@link #SETTLE_STILL_SECONDS} while nothing does (a hub away for
+     * longer: what is left is flushed at the stop, and reported).
      */
     private static KitchenInfo settled(KitchenManagement kitchen, KitchenInfo info) throws InterruptedException {
         long start = System.nanoTime();
         long progress = start;
         KitchenInfo last = info;
-        while (System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(60)
-                && System.nanoTime() - progress < java.util.concurrent.TimeUnit.SECONDS.toNanos(10)) {
+        while (System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(SETTLE_LIMIT_SECONDS)
+                && System.nanoTime() - progress < java.util.concurrent.TimeUnit.SECONDS.toNanos(SETTLE_STILL_SECONDS)) {
             Thread.sleep(PERIOD_MILLIS);
             KitchenInfo now = kitchen.info();
             boolean chefsDone = now.chefs().stream().allMatch(c -> !c.enabled()
                     || c.packetsHandled() + c.packetsDropped() >= now.packetsCaptured());
             long made = made(now);
-            if (chefsDone && now.dumplingsSent() + now.dumplingsDropped() >= made && made == made(last)) {
+            if (chefsDone && now.dumplingsSent() + now.dumplingsDropped() >= made && made == made(last)
+                    && now.dumplingsBuffered() == 0) {
                 return now;
             }
-            if (now.dumplingsSent() != last.dumplingsSent() || made != made(last)) {
+            // Progress is chefs cooking, dumplings going out, or the hub confirming them; not
+            // new interval dumplings piling up for a hub that is gone.
+            if (now.dumplingsSent() > last.dumplingsSent() || now.dumplingsBuffered() < last.dumplingsBuffered()
+                    || handled(now) != handled(last)) {
                 progress = System.nanoTime();
             }
             last = now;
         }
         return last;
+    }
+
+    private static long handled(KitchenInfo info) {
+        return info.chefs().stream().mapToLong(ChefInfo::packetsHandled).sum();
     }
 
     private static long made(KitchenInfo info) {
@@ -226,9 +248,10 @@ final class RuntimeWatcher implements Runnable {
     static String summary(KitchenInfo info) {
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "%s: %s %s: %,d packets read, %,d dumplings sent, %,d dropped, "
-                + "%,d packets dropped%n", info.name(), info.failure() == null ? "replayed" : "stopped replaying",
+                + "%,d packets dropped%s%n", info.name(), info.failure() == null ? "replayed" : "stopped replaying",
                 info.source(), info.packetsCaptured(), info.dumplingsSent(), info.dumplingsDropped(),
-                info.packetsDropped()));
+                info.packetsDropped(), info.dumplingsBuffered() == 0 ? ""
+                        : String.format(Locale.ROOT, ", %,d not confirmed by the hub", info.dumplingsBuffered())));
         for (ChefInfo chef : info.chefs()) {
             text.append(String.format(Locale.ROOT, "  %s: %,d packets, %,d dumplings, %,d errors, %,d dropped%n",
                     chef.name(), chef.packetsHandled(), chef.dumplingsMade(), chef.errors() + chef.invalidPayloads(),
