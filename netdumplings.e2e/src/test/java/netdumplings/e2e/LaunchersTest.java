@@ -173,6 +173,9 @@ class LaunchersTest {
         // click's syntaxes: --in-port=N and -oN.
         Launched hub = start(dir, "hub1", "nd-hub", "--in-port=" + in, "-o" + out);
         hub.awaitOutput("hub listening on localhost:" + in + " for kitchens and localhost:" + out);
+        // nd-hub's metrics port is hub.bndrun's 11350 (not the all-in-one's 11349): the log
+        // names it, listening, or in use by another runtime.
+        hub.awaitOutput("localhost:11350");
         java.util.concurrent.CompletableFuture<Integer> closeCode = new java.util.concurrent.CompletableFuture<>();
         java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
                 .buildAsync(java.net.URI.create("ws://localhost:" + out), new java.net.http.WebSocket.Listener() {

@@ -11,6 +11,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -66,6 +70,10 @@ public final class MetricsComponent {
     private final AtomicReference<ComponentServiceObjects<HubManagement>> hub = new AtomicReference<>();
     private HTTPServer server;
 
+    /** To tell a port set in configuration {@value #PID} from the type's default, which DS also passes. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL)
+    private volatile ConfigurationAdmin configAdmin;
+
     @Reference(service = KitchenManagement.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, unbind = "removeKitchen")
     void addKitchen(ComponentServiceObjects<KitchenManagement> kitchen) {
@@ -93,7 +101,7 @@ public final class MetricsComponent {
             LOG.info("metrics endpoint disabled (configuration {})", PID);
             return;
         }
-        int port = port(context, config, properties);
+        int port = port(context, config);
         String token = config.token().isEmpty() ? string(properties.get("eater_token")) : config.token();
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new ManagementCollector(this::kitchenInfos, this::hubInfo));
@@ -128,8 +136,10 @@ public final class MetricsComponent {
     }
 
     /** The configuration's port if it has one, else the runtime's default, else the type's. */
-    private static int port(BundleContext context, MetricsConfiguration config, Map<String, Object> properties) {
-        if (properties.containsKey("port")) {
+    private int port(BundleContext context, MetricsConfiguration config) {
+        // Not properties.containsKey("port"): the component's description carries the type's
+        // defaults as properties (bnd writes them), so "port" is always there.
+        if (portConfigured()) {
             return config.port();
         }
         String runtimeDefault = context.getProperty(PORT_PROPERTY);
@@ -142,6 +152,21 @@ public final class MetricsComponent {
             }
         }
         return config.port();
+    }
+
+    /** @return whether configuration {@value #PID} in Config Admin sets {@code port} */
+    private boolean portConfigured() {
+        ConfigurationAdmin admin = configAdmin;
+        if (admin == null) {
+            return false;
+        }
+        try {
+            Configuration[] found = admin.listConfigurations("(" + Constants.SERVICE_PID + "=" + PID + ")");
+            return found != null && found[0].getProperties() != null && found[0].getProperties().get("port") != null;
+        } catch (IOException | InvalidSyntaxException e) {
+            LOG.warn("cannot read configuration {}: {}", PID, e.getMessage());
+            return false;
+        }
     }
 
     private List<KitchenInfo> kitchenInfos() {
