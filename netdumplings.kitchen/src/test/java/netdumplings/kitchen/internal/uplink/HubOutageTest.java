@@ -55,6 +55,17 @@ class HubOutageTest {
         return result;
     }
 
+    /** Waits until the eaters of the first and second hub together saw every number below {@code made}. */
+    private static void awaitEveryNumber(int made, HubSenderTest.Eater before, HubSenderTest.Eater after)
+            throws InterruptedException {
+        Await.until(() -> numbers(before, after).size() == made, () -> {
+            java.util.List<Integer> lost = missing(made, numbers(before, after));
+            return "all " + made + " dumplings, " + lost.size() + " missing, from "
+                    + lost.subList(0, Math.min(20, lost.size())) + "; first hub saw " + before.dumplings.size()
+                    + ", second " + after.dumplings.size();
+        }, Await.DEFAULT_TIMEOUT);
+    }
+
     private static int freePort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
@@ -113,11 +124,7 @@ class HubOutageTest {
                 HubSender sender = kitchen.hubSender().orElseThrow();
                 int made = chef.made.get();
                 assertTrue(made > beforeRestart, "the replay went on during the restart");
-                HubSenderTest.Eater eater2 = after;
-                Await.until(() -> numbers(before, eater2).size() == made, () -> "all " + made + " dumplings, got "
-                        + numbers(before, eater2).size() + "; missing " + missing(made, numbers(before, eater2))
-                        + "; first hub saw " + before.dumplings.size() + ", second " + eater2.dumplings.size()
-                        + " from " + eater2.dumplings.get(0).payload(), Await.DEFAULT_TIMEOUT);
+                awaitEveryNumber(made, before, after);
                 assertEquals(0, sender.overflowed());
                 assertEquals(2, sender.connections(), "reconnected once");
                 assertTrue(after.dumplings.size() > 0);
@@ -165,18 +172,12 @@ class HubOutageTest {
             try {
                 second.start();
                 after = new HubSenderTest.Eater(settings.eaterPort());
-                HubSenderTest.Eater eater2 = after;
                 Await.until(() -> second.statistics().eaterCount() == 1, "the second eater");
                 assertTrue(kitchen.awaitCaptureEnd(Duration.ofSeconds(120)));
                 int made = chef.made.get();
                 assertEquals(10 * 464, made, "every packet of the ten loops made a dumpling");
                 assertTrue(beforeCrash < made, "the replay went on after the crash");
-                Await.until(() -> numbers(before, eater2).size() == made, () -> {
-                    java.util.List<Integer> lost = missing(made, numbers(before, eater2));
-                    return "all " + made + " dumplings, " + lost.size() + " missing, from "
-                            + lost.subList(0, Math.min(20, lost.size())) + "; first hub saw " + before.dumplings.size()
-                            + ", second " + eater2.dumplings.size();
-                }, Await.DEFAULT_TIMEOUT);
+                awaitEveryNumber(made, before, after);
                 HubSender sender = kitchen.hubSender().orElseThrow();
                 assertEquals(0, sender.overflowed());
                 assertTrue(sender.resent() > 0, "what the first hub had not acknowledged went again");
