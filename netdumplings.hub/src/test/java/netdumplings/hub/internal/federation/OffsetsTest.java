@@ -30,6 +30,44 @@ class OffsetsTest {
         assertEquals("{\"metadata\":{\"offset\":42,\"epoch\":\"e1\"}}", stamp("{\"metadata\":{}}"));
     }
 
+    /**
+     * The byte scan finds the same closing brace as a JSON parser (Jackson, kept in
+     * {@code Offsets.parsedMetadataEnd} for escaped keys, is the independent source here) in
+     * JSON that could mislead a scan: braces, quotes and the word metadata inside strings,
+     * nested arrays, a metadata that is not an object before the real one, escaped keys.
+     */
+    @Test
+    void theScanFindsWhatAJsonParserFinds() {
+        String[] cases = {
+            "{\"metadata\": {\"chef\": \"C\"}, \"payload\": {}}",
+            "  {\n\"payload\" : {\"s\": \"}{\\\"metadata\\\": {\", \"a\": [1, [2, {\"metadata\": {}}]]},\n\"metadata\" :\t{\"k\": \"v}\"} }",
+            "{\"metadata\": \"not an object\", \"n\": -1.5e3, \"t\": true, \"z\": null, \"metadata\": {\"x\": [\"]\"]}}",
+            "{\"metadata\": [{}], \"metadata\": {}}",
+            "{\"meta\\u0064ata\": {\"chef\": \"C\"}}",
+            "{\"k\\\"\": 1, \"metadata\": {\"\\\\\": \"\\\\\"}}",
+            "{\"payload\": {\"é\": \"ü{\"}, \"metadata\": {\"chef\": \"ê\"}}",
+            "{\"payload\": 1}",
+            "{}",
+            "[{\"metadata\": {}}]",
+            "{\"metadata\": {\"unterminated\": \"",
+            "",
+        };
+        for (String json : cases) {
+            byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+            assertEquals(Offsets.parsedMetadataEnd(bytes), Offsets.metadataEnd(bytes), json);
+        }
+        assertEquals(-1, Offsets.metadataEnd("{\"payload\": 1}".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void offsetsOfManyDigitsAreWrittenInFull() {
+        assertEquals("{\"metadata\":{\"offset\":9223372036854775807,\"epoch\":\"zz\"}}", new String(
+                Offsets.stamp("{\"metadata\":{}}".getBytes(StandardCharsets.UTF_8), Long.MAX_VALUE, "zz"),
+                StandardCharsets.UTF_8));
+        assertEquals("{\"metadata\":{\"offset\":0,\"epoch\":\"e\"}}", new String(
+                Offsets.stamp("{\"metadata\":{}}".getBytes(StandardCharsets.UTF_8), 0, "e"), StandardCharsets.UTF_8));
+    }
+
     @Test
     void withoutMetadataTheDumplingIsLeftAlone() {
         byte[] json = "{\"payload\": 1}".getBytes(StandardCharsets.UTF_8);
