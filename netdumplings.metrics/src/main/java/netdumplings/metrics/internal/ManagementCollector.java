@@ -81,6 +81,13 @@ final class ManagementCollector implements MultiCollector {
                 KitchenInfo::dumplingsSent, ManagementCollector::kitchenLabels));
         out.add(counter("netdumplings_kitchen_dumplings_dropped", "Dumplings dropped because the buffer to the "
                 + "hub was full", kitchens, KitchenInfo::dumplingsDropped, ManagementCollector::kitchenLabels));
+        out.add(gauge("netdumplings_kitchen_hub_connected", "1 while a connection to the hub is open", kitchens,
+                k -> k.hubConnected() ? 1 : 0, ManagementCollector::kitchenLabels));
+        out.add(counter("netdumplings_kitchen_hub_connections", "Connections to the hub made so far (1 + "
+                + "reconnections)", kitchens, KitchenInfo::hubConnections, ManagementCollector::kitchenLabels));
+        out.add(gauge("netdumplings_kitchen_dumplings_buffered", "Dumplings the kitchen holds for the hub: not yet "
+                + "sent, or not yet acknowledged", kitchens, KitchenInfo::dumplingsBuffered,
+                ManagementCollector::kitchenLabels));
 
         List<ChefRow> chefs = new ArrayList<>();
         for (KitchenInfo k : kitchens) {

@@ -47,6 +47,9 @@ class ManagementCollectorTest {
             assertTrue(first.contains("netdumplings_chef_handler_mean_seconds{bundle=\"chefs.examples\","
                     + "chef=\"PacketCountChef\",kitchen=\"k1\"} 2.5E-6"), first);
             assertTrue(first.contains("netdumplings_kitchen_running{kitchen=\"k1\"} 1.0"), first);
+            assertTrue(first.contains("netdumplings_kitchen_hub_connected{kitchen=\"k1\"} 1.0"), first);
+            assertTrue(first.contains("netdumplings_kitchen_hub_connections_total{kitchen=\"k1\"} 2.0"), first);
+            assertTrue(first.contains("netdumplings_kitchen_dumplings_buffered{kitchen=\"k1\"} 10.0"), first);
             assertTrue(first.contains("netdumplings_hub_dumplings_in_total 30.0"), first);
             assertTrue(first.contains("netdumplings_hub_kitchen_dumplings_in_total{kitchen=\"k1\","
                     + "remote=\"127.0.0.1:40000\"} 30.0"), first);
@@ -95,7 +98,7 @@ class ManagementCollectorTest {
         ChefInfo chef = new ChefInfo("PacketCountChef", "netdumplings.chefs.PacketCountChef", "chefs.examples",
                 "0.1.0", true, handled, 3, 0, 0, 0, 2.5);
         return new KitchenInfo("k1", "dns.pcap", false, "", "localhost:11347", true, null, packets, 10, 0, 3, 0,
-                List.of(chef));
+                List.of(chef), 0, true, 2, 0, packets / 10);
     }
 
     private static String collectText(ManagementCollector collector) throws Exception {
