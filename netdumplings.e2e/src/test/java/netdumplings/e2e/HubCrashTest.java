@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +39,7 @@ class HubCrashTest {
 
     @Test
     void aHubKilledMidReplayAndRestartedLosesNoLookup(@TempDir Path dir) throws Exception {
-        Path dns = SampleCaptures.path("dns.pcap");
-        Map<String, Integer> expected = lookupsByTshark(dns);
+        Map<String, Integer> expected = lookupsByTshark(SampleCaptures.path("dns.pcap"));
         assertEquals(438, expected.values().stream().mapToInt(Integer::intValue).sum());
 
         int in = freePort();
@@ -57,8 +57,7 @@ class HubCrashTest {
             TestEater first = eater(out, "{\"eater_name\": \"crash1\"}");
             // dns.pcap spans 1,278 s: at 40x, every recorded gap kept (--max-gap 0), the replay
             // lasts about 32 s, so the kill lands mid-way.
-            sniff = start(dir, "sniff", "nd-sniff", "-h", "localhost:" + in, "-n", "crash", "--pcap", dns.toString(),
-                    "--loop", "1", "--speed", "40", "--max-gap", "0", "-c", "DNSLookupChef");
+            sniff = replayDns(dir, in, "crash", "--max-gap", "0");
             awaitReceived(100, sniff);
             hub.process().destroyForcibly(); // SIGKILL: the JVM itself (bin/ execs java)
             assertTrue(hub.process().waitFor(60, TimeUnit.SECONDS));
@@ -74,12 +73,7 @@ class HubCrashTest {
             assertTrue(sniff.stdout().contains(" dumplings sent, 0 dropped"), sniff.stdout());
             assertEveryLookupCame(expected, "hub killed after " + beforeKill + " lookups reached the eater", hub2, sniff);
         } finally {
-            for (Launched l : new Launched[] {sniff, hub2, hub}) {
-                if (l != null && l.process().isAlive()) {
-                    l.process().destroy();
-                    l.awaitExit();
-                }
-            }
+            stop(sniff, hub2, hub);
         }
     }
 
@@ -90,34 +84,8 @@ class HubCrashTest {
      */
     @Test
     void aHubFrozenForTenSecondsLosesNoLookup(@TempDir Path dir) throws Exception {
-        Path dns = SampleCaptures.path("dns.pcap");
-        Map<String, Integer> expected = lookupsByTshark(dns);
-        int in = freePort();
-        int out = freePort();
-        Launched hub = start(dir, "hub", "nd-hub", "-i", Integer.toString(in), "-o", Integer.toString(out));
-        Launched sniff = null;
-        try {
-            hub.awaitOutput("hub listening");
-            eater(out, "{\"eater_name\": \"frozen\"}");
-            sniff = start(dir, "sniff", "nd-sniff", "-h", "localhost:" + in, "-n", "frozen", "--pcap", dns.toString(),
-                    "--loop", "1", "--speed", "40", "--max-gap", "0", "-c", "DNSLookupChef");
-            awaitReceived(100, sniff);
-            signal("STOP", hub.process());
-            Thread.sleep(10_000);
-            int beforeThaw = total();
-            signal("CONT", hub.process());
-            assertEquals(0, sniff.awaitExit(), sniff.stdout() + sniff.stderr());
-            assertTrue(sniff.stdout().contains(" dumplings sent, 0 dropped"), sniff.stdout());
-            assertEveryLookupCame(expected, "hub frozen 10 s after " + beforeThaw + " lookups reached the eater", hub, sniff);
-        } finally {
-            signal("CONT", hub.process());
-            for (Launched l : new Launched[] {sniff, hub}) {
-                if (l != null && l.process().isAlive()) {
-                    l.process().destroy();
-                    l.awaitExit();
-                }
-            }
-        }
+        // Every recorded gap kept (--max-gap 0): the replay lasts about 32 s, the freeze lands mid-way.
+        assertAFrozenHubLosesNothing(dir, "hub frozen 10 s mid-replay", "--max-gap", "0");
     }
 
     /**
@@ -129,24 +97,31 @@ class HubCrashTest {
      */
     @Test
     void aHubFrozenAsTheReplayEndsStillGetsEverything(@TempDir Path dir) throws Exception {
-        Path dns = SampleCaptures.path("dns.pcap");
-        Map<String, Integer> expected = lookupsByTshark(dns);
+        assertAFrozenHubLosesNothing(dir, "hub frozen 10 s as the replay ended");
+    }
+
+    /**
+     * A hub frozen with SIGSTOP for 10 s once 100 lookups reached the eater, then SIGCONT:
+     * nd-sniff ends with 0 dropped and nothing unconfirmed, and every lookup arrives once.
+     */
+    private void assertAFrozenHubLosesNothing(Path dir, String what, String... replayArgs) throws Exception {
+        Map<String, Integer> expected = lookupsByTshark(SampleCaptures.path("dns.pcap"));
         int in = freePort();
         int out = freePort();
         Launched hub = start(dir, "hub", "nd-hub", "-i", Integer.toString(in), "-o", Integer.toString(out));
         Launched sniff = null;
         try {
             hub.awaitOutput("hub listening");
-            eater(out, "{\"eater_name\": \"frozen_at_end\"}");
-            sniff = start(dir, "sniff", "nd-sniff", "-h", "localhost:" + in, "-n", "frozen", "--pcap", dns.toString(),
-                    "--loop", "1", "--speed", "40", "-c", "DNSLookupChef");
+            eater(out, "{\"eater_name\": \"frozen\"}");
+            sniff = replayDns(dir, in, "frozen", replayArgs);
             awaitReceived(100, sniff);
             signal("STOP", hub.process());
             Thread.sleep(10_000);
+            int beforeThaw = total();
             signal("CONT", hub.process());
             assertEquals(0, sniff.awaitExit(), sniff.stdout() + sniff.stderr());
             assertTrue(sniff.stdout().contains(" dumplings sent, 0 dropped, 0 packets dropped\n"), sniff.stdout());
-            assertEveryLookupCame(expected, "hub frozen 10 s as the replay ended", hub, sniff);
+            assertEveryLookupCame(expected, what + " after " + beforeThaw + " lookups reached the eater", hub, sniff);
         } finally {
             signal("CONT", hub.process());
             stop(sniff, hub);
@@ -167,8 +142,7 @@ class HubCrashTest {
         try {
             hub.awaitOutput("hub listening");
             eater(out, "{\"eater_name\": \"gone\"}");
-            sniff = start(dir, "sniff", "nd-sniff", "-h", "localhost:" + in, "-n", "orphan", "--pcap",
-                    SampleCaptures.path("dns.pcap").toString(), "--loop", "1", "--speed", "40", "-c", "DNSLookupChef");
+            sniff = replayDns(dir, in, "orphan");
             awaitReceived(100, sniff);
             signal("STOP", hub.process()); // nothing more confirmed from here on...
             int seen = total();
@@ -187,6 +161,15 @@ class HubCrashTest {
         } finally {
             stop(sniff, hub);
         }
+    }
+
+    /** nd-sniff replaying dns.pcap once at 40x to the hub's kitchen port, with DNSLookupChef only. */
+    private static Launched replayDns(Path dir, int hubPort, String kitchen, String... more) throws Exception {
+        List<String> command = new ArrayList<>(List.of("nd-sniff", "-h", "localhost:" + hubPort, "-n", kitchen,
+                "--pcap", SampleCaptures.path("dns.pcap").toString(), "--loop", "1", "--speed", "40", "-c",
+                "DNSLookupChef"));
+        command.addAll(List.of(more));
+        return start(dir, "sniff", command.toArray(String[]::new));
     }
 
     private static void stop(Launched... launched) throws Exception {
