@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -171,6 +172,84 @@ public final class DumplingJson {
     public static String forwardedChefOf(String json) {
         requireNonNull(json, "json");
         checkSize(json.length());
+        try (JsonParser parser = MAPPER.createParser(json)) {
+            String chef = chefInOnePass(parser);
+            if (chef != null) {
+                return chef;
+            }
+        } catch (IOException e) {
+            // Not a plain valid dumpling: the full reading below says exactly what is wrong.
+        }
+        return forwardedChefByTree(json);
+    }
+
+    /**
+     * {@link #forwardedChefOf(String)} on characters in an array (a buffer the caller
+     * reuses): a valid dumpling with a string chef is read in one pass, without a copy
+     * and without building its tree.
+     *
+     * @param json   the frame's characters; never null
+     * @param offset where the frame starts in {@code json}
+     * @param length how many characters it has
+     * @return the chef's name, as {@link #forwardedChefOf(String)} gives it
+     * @throws InvalidDumplingException as {@link #forwardedChefOf(String)}
+     * @since 1.2
+     */
+    public static String forwardedChefOf(char[] json, int offset, int length) {
+        requireNonNull(json, "json");
+        java.util.Objects.checkFromIndexSize(offset, length, json.length);
+        checkSize(length);
+        try (JsonParser parser = MAPPER.createParser(json, offset, length)) {
+            String chef = chefInOnePass(parser);
+            if (chef != null) {
+                return chef;
+            }
+        } catch (IOException e) {
+            // As above: the full reading gives the error.
+        }
+        return forwardedChefByTree(new String(json, offset, length));
+    }
+
+    /**
+     * The common case of {@link #forwardedChefOf(String)} in one pass over the tokens (every
+     * token is read, so the whole frame is checked as JSON, with the same limits): a JSON
+     * object whose last {@code metadata} is an object whose last {@code chef} is a string,
+     * as the tree would hold them.
+     *
+     * @return that chef, or null for anything else (the tree then decides)
+     * @throws IOException if the frame is not JSON
+     */
+    private static String chefInOnePass(JsonParser parser) throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            return null;
+        }
+        String chef = null;
+        for (String field = parser.nextFieldName(); field != null; field = parser.nextFieldName()) {
+            JsonToken value = parser.nextToken();
+            if (!field.equals("metadata")) {
+                parser.skipChildren();
+                continue;
+            }
+            chef = null; // a later metadata replaces an earlier one
+            if (value != JsonToken.START_OBJECT) {
+                parser.skipChildren();
+                continue;
+            }
+            for (String inner = parser.nextFieldName(); inner != null; inner = parser.nextFieldName()) {
+                JsonToken innerValue = parser.nextToken();
+                if (inner.equals("chef")) {
+                    chef = innerValue == JsonToken.VALUE_STRING ? parser.getText() : null;
+                }
+                parser.skipChildren();
+            }
+        }
+        if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+            return null;
+        }
+        return chef;
+    }
+
+    private static String forwardedChefByTree(String json) {
         JsonNode chef = metadataOf(readObject(json, "dumpling")).get("chef");
         if (chef == null) {
             throw new InvalidDumplingException("metadata.chef is missing");

@@ -337,4 +337,39 @@ class DumplingJsonTest {
                 () -> DumplingJson.forwardedChefOf("{\"metadata\": {}}")).getMessage());
         assertThrows(InvalidDumplingException.class, () -> DumplingJson.forwardedChefOf("[1]"));
     }
+
+    /**
+     * The one-pass reading gives what the original hub reads: Python's json.loads keeps the
+     * last of repeated names ("ignores all but the last name-value pair for a given name",
+     * the json module's documentation), and dumpling['metadata']['chef'] fails when
+     * metadata is not an object. From a String and from a window of a char array alike.
+     */
+    @Test
+    void forwardedChefInOnePassReadsAsTheOriginal() {
+        Map<String, String> chefs = new LinkedHashMap<>();
+        chefs.put("{\"metadata\": {\"chef\": \"A\"}, \"metadata\": {\"chef\": \"B\"}}", "B");
+        chefs.put("{\"metadata\": {\"chef\": \"A\", \"chef\": 7}}", "7");
+        chefs.put("{\"metadata\": {\"chef\": 7, \"chef\": \"A\"}}", "A");
+        chefs.put("{\"payload\": {\"metadata\": {\"chef\": \"Nested\"}}, \"metadata\": {\"chef\": \"Top\"}}", "Top");
+        chefs.put("  {\"metadata\": {\"kitchen\": \"k\", \"chef\": \"\\u00e9t\u00e9\"}, \"payload\": [1, 2.5e3, null]}  ",
+                "\u00e9t\u00e9");
+        for (Map.Entry<String, String> c : chefs.entrySet()) {
+            assertEquals(c.getValue(), DumplingJson.forwardedChefOf(c.getKey()), c.getKey());
+            assertEquals(c.getValue(), forwardedChefOfWindow(c.getKey()), c.getKey());
+        }
+        for (String bad : List.of("{\"metadata\": {\"chef\": \"A\"}, \"metadata\": 1}",
+                "{\"metadata\": {\"chef\": \"A\"}} {}", "{\"metadata\": {\"chef\": \"A\"}, \"payload\": [1,]}",
+                "{\"metadata\": {\"chef\": \"A\"}", "\"metadata\"", "")) {
+            String message = assertThrows(InvalidDumplingException.class, () -> DumplingJson.forwardedChefOf(bad), bad)
+                    .getMessage();
+            assertEquals(message, assertThrows(InvalidDumplingException.class, () -> forwardedChefOfWindow(bad), bad)
+                    .getMessage(), "the same error either way: " + bad);
+        }
+    }
+
+    /** forwardedChefOf(char[], offset, length) on {@code json} with other characters around it. */
+    private static String forwardedChefOfWindow(String json) {
+        char[] around = ("xx" + json + "}}").toCharArray();
+        return DumplingJson.forwardedChefOf(around, 2, json.length());
+    }
 }

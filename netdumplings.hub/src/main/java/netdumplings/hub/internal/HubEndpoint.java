@@ -5,8 +5,10 @@ import static java.util.Objects.requireNonNull;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -36,10 +38,14 @@ abstract class HubEndpoint implements FrameHandler {
 
     /** The longest close reason RFC 6455 allows, in UTF-8 bytes. */
     private static final int MAX_CLOSE_REASON_BYTES = 123;
+    /** Messages up to this many bytes are decoded into {@link #chars} ({@link #decodeReusing}). */
+    private static final int REUSED_CHARS = 64 * 1024;
 
     protected final HubServer hub;
     private final int maxMessageBytes;
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+    /** {@link #decodeReusing}'s buffer, made at its first use (eaters never need it). */
+    private CharBuffer chars;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile CoreSession session;
     private volatile boolean disconnected;
@@ -211,6 +217,35 @@ abstract class HubEndpoint implements FrameHandler {
      */
     protected final String decode(byte[] utf8Bytes) throws CharacterCodingException {
         return utf8.reset().decode(ByteBuffer.wrap(utf8Bytes)).toString();
+    }
+
+    /**
+     * Decodes UTF-8 as strictly as {@link #decode}, into a buffer this connection reuses for
+     * its next message (one of its own for a message over {@value #REUSED_CHARS} bytes), so
+     * that checking a kitchen's dumpling allocates no copy of it.
+     *
+     * @return the characters, from position 0 to the limit; valid until the next call
+     */
+    protected final CharBuffer decodeReusing(byte[] utf8Bytes) throws CharacterCodingException {
+        CharBuffer out;
+        if (utf8Bytes.length > REUSED_CHARS) {
+            out = CharBuffer.allocate(utf8Bytes.length);
+        } else {
+            if (chars == null) {
+                chars = CharBuffer.allocate(REUSED_CHARS);
+            }
+            out = chars.clear();
+        }
+        utf8.reset();
+        // UTF-8 never has more characters than bytes: the buffer cannot overflow.
+        CoderResult result = utf8.decode(ByteBuffer.wrap(utf8Bytes), out, true);
+        if (result.isUnderflow()) {
+            result = utf8.flush(out);
+        }
+        if (!result.isUnderflow()) {
+            result.throwException();
+        }
+        return out.flip();
     }
 
     /**

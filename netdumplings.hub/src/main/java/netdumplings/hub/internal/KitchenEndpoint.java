@@ -1,6 +1,7 @@
 package netdumplings.hub.internal;
 
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -53,7 +54,8 @@ final class KitchenEndpoint extends HubEndpoint {
     private boolean onDumpling(byte[] utf8Bytes) {
         String chef;
         try {
-            chef = DumplingJson.forwardedChefOf(decode(utf8Bytes));
+            CharBuffer chars = decodeReusing(utf8Bytes);
+            chef = DumplingJson.forwardedChefOf(chars.array(), 0, chars.limit());
         } catch (InvalidDumplingException | CharacterCodingException e) {
             invalidFrames.increment();
             hub.invalidFrame(this, whyInvalid(e));

@@ -258,6 +258,37 @@ class HubServerTest {
         assertEquals(0, stats.invalidFrames());
     }
 
+    /**
+     * A kitchen connection decodes its dumplings into one buffer it reuses, and one of their
+     * own past 64 KiB: a big dumpling between small ones, and UTF-8 that encodes a surrogate
+     * (ED A0 80 is U+D800, which RFC 3629 section 3 forbids) in between, change nothing of
+     * what is checked and forwarded.
+     */
+    @Test
+    void dumplingsOfAnySizeAreCheckedOnTheConnectionsBuffer() throws Exception {
+        startQuiet();
+        HubFixture.Clients clients = hubs.kitchenAndEater(KITCHEN_HELLO, "e");
+        String small = "{\"metadata\": {\"chef\": \"Small\"}, \"payload\": \"\u00e9\"}";
+        String big = "{\"metadata\": {\"chef\": \"Big\"}, \"payload\": \"" + "\u00e9x".repeat(40_000) + "\"}";
+        byte[] surrogate = "{\"metadata\": {\"chef\": \"S\"}, \"payload\": \"??\"}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int at = new String(surrogate, java.nio.charset.StandardCharsets.UTF_8).indexOf("??");
+        byte[] badUtf8 = java.util.Arrays.copyOf(surrogate, surrogate.length + 1);
+        System.arraycopy(new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80}, 0, badUtf8, at, 3);
+        System.arraycopy(surrogate, at + 2, badUtf8, at + 3, surrogate.length - at - 2);
+
+        clients.kitchen().send(small);
+        clients.kitchen().send(big);
+        clients.kitchen().sendBinary(badUtf8);
+        clients.kitchen().send(small.replace("Small", "Again"));
+
+        assertEquals(small, clients.eater().next());
+        assertEquals(big, clients.eater().next());
+        assertEquals(small.replace("Small", "Again"), clients.eater().next());
+        HubStatistics stats = hubs.await(s -> s.dumplingsIn() == 3 && s.invalidFrames() == 1);
+        assertEquals(1, stats.kitchens().get(0).invalidFrames());
+    }
+
     @Test
     void messageOverTheLimitClosesWith1009() throws Exception {
         start(HubFixture.quiet().withMaxMessageBytes(1000));
