@@ -36,21 +36,23 @@ final class FederationBenchmark {
         Path natsDir = Files.createTempDirectory(work, "nats");
         try (HubProcess single = new HubProcess(work.resolve("hub-single.log"))) {
             report.note("reference: the same load through one hub, no NATS (child JVM pid " + single.pid() + ")");
-            load(report, single, single, deliveries, pacedMillis, "one hub", false);
+            load(report, single, single, deliveries, pacedMillis, "one hub", false, "load clients",
+                    ProcessHandle.current().pid(), "hub", single.pid());
         }
         try (NatsServer nats = NatsServer.start(natsDir)) {
             try (HubProcess a = new HubProcess(work.resolve("hub-a.log"), nats.url(), "bench-a");
                     HubProcess b = new HubProcess(work.resolve("hub-b.log"), nats.url(), "bench-b")) {
                 report.note("nats-server " + nats.url() + " (JetStream, file storage); hub A pid " + a.pid()
                         + ", hub B pid " + b.pid() + "; kitchen on A, eaters on B");
-                load(report, a, b, deliveries, pacedMillis, "A -> NATS -> B", true);
+                load(report, a, b, deliveries, pacedMillis, "A -> NATS -> B", true, "load clients",
+                        ProcessHandle.current().pid(), "hub A", a.pid(), "nats-server", nats.pid(), "hub B", b.pid());
                 failOver(report, a, b);
             }
         }
     }
 
     private static void load(Report report, HubProcess kitchenHub, HubProcess eaterHub, long deliveries,
-            long pacedMillis, String path, boolean targets) throws Exception {
+            long pacedMillis, String path, boolean targets, Object... processes) throws Exception {
         try (EaterSwarm swarm = new EaterSwarm("127.0.0.1", eaterHub.eaterPort(), EATERS);
                 LoadKitchen kitchen = new LoadKitchen("127.0.0.1", kitchenHub.kitchenPort())) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -64,6 +66,7 @@ final class FederationBenchmark {
             long dumplings = Math.max(10, deliveries / EATERS);
             long before = swarm.received();
             swarm.measureInto(new Latencies((int) Math.min(4_000_000, dumplings * EATERS)));
+            ProcessLoad flatCpu = ProcessLoad.start(processes);
             long t0 = kitchen.publish(dumplings, 0);
             long got = swarm.awaitReceived(before + dumplings * EATERS, 3_000, 60_000) - before;
             double seconds = (swarm.lastReceiptNanos() - t0) / 1e9;
@@ -75,12 +78,14 @@ final class FederationBenchmark {
             }
             report.note(String.format("  %,d dumplings -> %,d of %,d deliveries in %.3f s", dumplings, got,
                     dumplings * EATERS, seconds));
+            report.note("  " + flatCpu.since(dumplings));
 
             double rate = HubBenchmark.PACED_RATE;
             long paced = (long) (rate * pacedMillis / 1000);
             Latencies lat = new Latencies((int) (paced * EATERS));
             long pacedBefore = swarm.received();
             swarm.measureInto(lat);
+            ProcessLoad cpu = ProcessLoad.start(processes);
             kitchen.publish(paced, rate);
             long pacedGot = swarm.awaitReceived(pacedBefore + paced * EATERS, 3_000, 30_000) - pacedBefore;
             String p99 = String.format("latency p99 at %,.0f dumplings/s, %s, %d eaters", rate, path, EATERS);
@@ -91,6 +96,7 @@ final class FederationBenchmark {
             }
             report.note(String.format("  p50 %.2f ms, max %.2f ms; %,d of %,d deliveries", lat.percentileMillis(0.5),
                     lat.percentileMillis(1.0), pacedGot, paced * EATERS));
+            report.note("  " + cpu.since(paced));
         }
     }
 

@@ -94,6 +94,15 @@ public final class NatsServer implements AutoCloseable {
         return "nats://127.0.0.1:" + port;
     }
 
+    /** @return its process id (while it runs) */
+    public long pid() {
+        Process p = process;
+        if (p == null) {
+            throw new IllegalStateException("nats-server is not running");
+        }
+        return p.pid();
+    }
+
     /** @return its client port */
     public int port() {
         return port;
