@@ -211,15 +211,13 @@ class HubCrashTest {
     }
 
     /**
-     * Every DNS message with a question, as DNSLookupChef makes lookups (its test says why
-     * these ports): {@code tshark -r dns.pcap -Y "(udp.port==53 || tcp.port==53 ||
-     * udp.port==5353) && dns.count.queries > 0" -T fields -e dns.qry.name -e frame.time_epoch},
-     * the first name of each packet, by name and microsecond.
+     * Every DNS message with a question, as DNSLookupChef makes lookups: {@code tshark -r
+     * dns.pcap -Y DNS_LOOKUPS -T fields -e dns.qry.name -e frame.time_epoch} (the filter is
+     * {@link Tshark#DNS_LOOKUPS}), the first name of each packet, by name and microsecond.
      */
     private static Map<String, Integer> lookupsByTshark(Path capture) {
         Map<String, Integer> lookups = new HashMap<>();
-        for (String[] f : Tshark.fields(capture, "(udp.port==53 || tcp.port==53 || udp.port==5353) && dns.count.queries > 0",
-                "dns.qry.name", "frame.time_epoch")) {
+        for (String[] f : Tshark.fields(capture, Tshark.DNS_LOOKUPS, "dns.qry.name", "frame.time_epoch")) {
             lookups.merge(key(f[0], Double.parseDouble(f[1])), 1, Integer::sum);
         }
         return lookups;

@@ -14,6 +14,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Tshark {
 
+    /**
+     * The display filter of the DNS messages DNSLookupChef makes a lookup of: a question on
+     * the DNS or mDNS ports (DNSLookupChefTest says why these ports).
+     */
+    public static final String DNS_LOOKUPS = "(udp.port==53 || tcp.port==53 || udp.port==5353) && dns.count.queries > 0";
+
     private Tshark() {
     }
 
