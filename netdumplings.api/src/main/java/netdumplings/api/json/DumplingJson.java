@@ -171,16 +171,8 @@ public final class DumplingJson {
      */
     public static String forwardedChefOf(String json) {
         requireNonNull(json, "json");
-        checkSize(json.length());
-        try (JsonParser parser = MAPPER.createParser(json)) {
-            String chef = chefInOnePass(parser);
-            if (chef != null) {
-                return chef;
-            }
-        } catch (IOException e) {
-            // Not a plain valid dumpling: the full reading below says exactly what is wrong.
-        }
-        return forwardedChefByTree(json);
+        checkSize(json.length()); // before the copy
+        return forwardedChefOf(json.toCharArray(), 0, json.length());
     }
 
     /**
@@ -205,7 +197,7 @@ public final class DumplingJson {
                 return chef;
             }
         } catch (IOException e) {
-            // As above: the full reading gives the error.
+            // Not a plain valid dumpling: the full reading below says exactly what is wrong.
         }
         return forwardedChefByTree(new String(json, offset, length));
     }
