@@ -211,4 +211,13 @@ public final class Bench {
             return "n/a";
         }
     }
+
+    /** Deletes a directory the bench made, with everything in it. */
+    static void deleteTree(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
 }

@@ -28,19 +28,23 @@ final class FederationBenchmark {
     static final double TARGET_P99_MILLIS = 20;
     static final double TARGET_FAILOVER_MILLIS = 2_000;
     private static final int EATERS = 10;
+    /** How long the paced load runs unmeasured before the measured window. */
+    static final long PACED_WARM_UP_MILLIS = 2_000;
     private static final Pattern OFFSET = Pattern.compile("\"offset\":(\\d+)");
 
     private FederationBenchmark() {
     }
 
     static void run(Report report, Path work, long deliveries, long pacedMillis) throws Exception {
-        Path natsDir = Files.createTempDirectory(work, "nats");
         try (HubProcess single = new HubProcess(work.resolve("hub-single.log"))) {
             report.note("reference: the same load through one hub, no NATS (child JVM pid " + single.pid() + ")");
             load(report, single, single, deliveries, pacedMillis, "one hub", false, "load clients",
                     ProcessHandle.current().pid(), "hub", single.pid());
         }
+        // The stream holds a few hundred MB by the end: deleted after each run.
+        Path natsDir = Files.createTempDirectory(work, "nats");
         try (NatsServer nats = NatsServer.start(natsDir)) {
+            NatsAlone.run(report, nats.url(), HubBenchmark.PACED_RATE, pacedMillis);
             try (HubProcess a = new HubProcess(work.resolve("hub-a.log"), nats.url(), "bench-a");
                     HubProcess b = new HubProcess(work.resolve("hub-b.log"), nats.url(), "bench-b")) {
                 report.note("nats-server " + nats.url() + " (JetStream, file storage); hub A pid " + a.pid()
@@ -49,6 +53,8 @@ final class FederationBenchmark {
                         ProcessHandle.current().pid(), "hub A", a.pid(), "nats-server", nats.pid(), "hub B", b.pid());
                 failOver(report, a, b);
             }
+        } finally {
+            Bench.deleteTree(natsDir);
         }
     }
 
@@ -82,6 +88,13 @@ final class FederationBenchmark {
             report.note("  " + flatCpu.since(dumplings));
 
             double rate = HubBenchmark.PACED_RATE;
+            // Paced first without measuring: a paced load takes other paths (an idle selector,
+            // parked threads) than the flat-out one, and their compilation cost hub A about
+            // 0.2 of a core (its C2 thread) during the measured window when left to it.
+            long warmPaced = (long) (rate * PACED_WARM_UP_MILLIS / 1000);
+            long warmBefore = swarm.received();
+            kitchen.publish(warmPaced, rate);
+            swarm.awaitReceived(warmBefore + warmPaced * EATERS, 3_000, 30_000);
             long paced = (long) (rate * pacedMillis / 1000);
             Latencies lat = new Latencies((int) (paced * EATERS));
             long pacedBefore = swarm.received();
@@ -98,6 +111,7 @@ final class FederationBenchmark {
             report.note(String.format("  p50 %.2f ms, max %.2f ms; %,d of %,d deliveries", lat.percentileMillis(0.5),
                     lat.percentileMillis(1.0), pacedGot, paced * EATERS));
             report.note("  " + cpu.since(paced));
+            report.note("  " + cpu.busiestThreads(4));
         }
     }
 

@@ -25,9 +25,13 @@ final class ProcessLoad {
     private final Map<String, long[]> start;
     private final long startNanos = System.nanoTime();
 
+    /** "label/thread name/tid" -> CPU ticks (user + kernel) at the start. */
+    private final Map<String, Long> threadsAtStart;
+
     private ProcessLoad(Map<String, Long> pids) {
         this.pids = pids;
         this.start = read(pids);
+        this.threadsAtStart = threadTicks(pids);
     }
 
     /** Starts measuring the processes, by label, in the order given ({@code label, pid, label, pid...}). */
@@ -64,6 +68,47 @@ final class ProcessLoad {
         }
         return String.format(Locale.ROOT, "cores used (in the kernel; context switches per dumpling): %s; total %.2f of %d (%.1f)",
                 String.join(", ", parts), cores, Runtime.getRuntime().availableProcessors(), switches);
+    }
+
+    /**
+     * @param n how many
+     * @return one line: the threads of all the processes that used the most CPU since the
+     *         start, each with its process and share of a core (10 ms resolution). It tells,
+     *         say, a JIT compiler or a single busy thread from a load spread thin.
+     */
+    String busiestThreads(int n) {
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        Map<String, Long> now = threadTicks(pids);
+        List<String> busiest = now.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - threadsAtStart.getOrDefault(e.getKey(), 0L)))
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(n)
+                .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey().substring(0, e.getKey().lastIndexOf('/')),
+                        e.getValue() / TICKS_PER_SECOND / seconds))
+                .toList();
+        return "busiest threads (cores): " + String.join(", ", busiest);
+    }
+
+    private static Map<String, Long> threadTicks(Map<String, Long> pids) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> e : pids.entrySet()) {
+            try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", e.getValue().toString(), "task"))) {
+                for (Path task : tasks) {
+                    try {
+                        String stat = Files.readString(task.resolve("stat"));
+                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                        // After the name: utime is field 14, stime field 15.
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        m.put(e.getKey() + " " + name + "/" + task.getFileName(),
+                                Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+                    } catch (IOException | RuntimeException ex) {
+                        // A thread that ended meanwhile.
+                    }
+                }
+            } catch (IOException ex) {
+                // A process that ended: none of its threads.
+            }
+        }
+        return m;
     }
 
     private static Map<String, long[]> read(Map<String, Long> pids) {

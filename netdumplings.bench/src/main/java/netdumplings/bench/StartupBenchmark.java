@@ -7,7 +7,6 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -115,7 +114,7 @@ final class StartupBenchmark {
                 }
             }
         } finally {
-            deleteTree(dir);
+            Bench.deleteTree(dir);
         }
     }
 
@@ -158,13 +157,5 @@ final class StartupBenchmark {
             b.append(c);
         }
         return b.append('"').toString();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
