@@ -264,7 +264,8 @@ public class HubComponent implements HubStatisticsSource {
         java.nio.file.Path nkey = secretFile("nats_nkey_file", config.nats__nkey__file());
         return new FederationSettings(servers, config.nats__token(), trust, config.nats__tls__truststore__password(),
                 config.nats__subject__prefix(), config.nats__stream(), seconds("nats_max_age", config.nats__max__age()),
-                config.nats__max__bytes(), config.hub__name(), config.history__size(), creds, nkey);
+                config.nats__max__bytes(), config.hub__name(), config.history__size(), creds, nkey,
+                config.nats__storage());
     }
 
     /** @return the file named by a secret file's field (checked), or null when it is empty */

@@ -193,6 +193,13 @@ public @interface HubConfiguration {
             description = "Bytes of dumplings the stream keeps at most; the oldest go first (default 1073741824 = 1 GiB).")
     long nats__max__bytes() default netdumplings.hub.internal.federation.FederationSettings.DEFAULT_MAX_BYTES;
 
+    /** Where a stream this hub creates keeps the dumplings. Default {@code file}. */
+    @AttributeDefinition(name = "NATS stream storage", options = {
+            @org.osgi.service.metatype.annotations.Option(label = "File (kept across nats-server restarts)", value = "file"),
+            @org.osgi.service.metatype.annotations.Option(label = "Memory (faster; lost at a restart: a new epoch)", value = "memory") },
+            description = "Where a stream this hub creates keeps the dumplings: file (default) or memory. An existing stream keeps its own.")
+    String nats__storage() default netdumplings.hub.internal.federation.FederationSettings.DEFAULT_STORAGE;
+
     /** This hub's name among federated hubs. Default: host name and eater port. */
     @AttributeDefinition(name = "Hub name",
             description = "This hub's name among federated hubs, in subjects and status dumplings; empty for <host name>:<out_port> (default).")

@@ -28,7 +28,11 @@ class FederationTest extends NatsTestBase {
     private static final String KITCHEN_HELLO = "{\"kitchen_name\": \"site.a kitchen\", \"interface\": \"lo\", "
             + "\"filter\": \"udp\", \"chefs\": [\"CountChef\"], \"poke_interval\": 5.0}";
     private HubServer hub(String name, Duration statusInterval) throws Exception {
-        FederationSettings federation = FederationSettings.OFF.withServers(List.of(nats.url())).withHubName(name);
+        return hub(FederationSettings.OFF.withServers(List.of(nats.url())).withHubName(name), statusInterval);
+    }
+
+    private HubServer hub(FederationSettings federation, Duration statusInterval) throws Exception {
+        String name = federation.hubName();
         HubServer hub = new HubServer(HubFixture.quiet().withStatusInterval(statusInterval), federation);
         closeAfter(hub);
         hub.start();
@@ -73,6 +77,35 @@ class FederationTest extends NatsTestBase {
     /** The dumpling without the two fields the hub adds: must be what the kitchen sent. */
     private static String unstamped(String text) {
         return text.replaceFirst(",\"offset\":\\d+,\"epoch\":\"[0-9a-z]+\"", "");
+    }
+
+    /**
+     * nats_storage=memory: the hub that creates the stream makes it in memory (read back
+     * from the server), and dumplings go from a kitchen on hub A to an eater on hub B as
+     * with a file stream. A hub started later asking for file storage uses the stream as it
+     * is (JetStream cannot move a stream) and federates all the same.
+     */
+    @Test
+    void aStreamInMemoryWhenAskedCarriesTheDumplingsAndIsKeptAsItIs() throws Exception {
+        nats = NatsServer.start(tmp.resolve("nats"));
+        FederationSettings memory = FederationSettings.OFF.withServers(List.of(nats.url())).withStorage("memory");
+        HubServer a = hub(memory.withHubName("hub-a"), Duration.ofHours(1));
+        HubServer b = hub(FederationSettings.OFF.withServers(List.of(nats.url())).withHubName("hub-b"),
+                Duration.ofHours(1));
+        try (io.nats.client.Connection c = io.nats.client.Nats.connect(nats.url())) {
+            assertEquals(io.nats.client.api.StorageType.Memory, c.jetStreamManagement()
+                    .getStreamInfo(FederationSettings.DEFAULT_STREAM).getConfiguration().getStorageType());
+        }
+        WebSocketTestClient eaterB = eater(b, "on-b");
+        WebSocketTestClient kitchen = kitchen(a);
+        for (int i = 0; i < 10; i++) {
+            kitchen.send(dumpling(i));
+        }
+        for (int i = 0; i < 10; i++) {
+            String text = next(eaterB);
+            assertEquals(dumpling(i), unstamped(text), "dumpling " + i);
+            assertEquals(i + 1, JSON.readTree(text).get("metadata").get("offset").asLong(), "its offset");
+        }
     }
 
     @Test

@@ -132,6 +132,8 @@ public final class NatsFederation implements History, AutoCloseable {
     private volatile boolean ready;
     private volatile boolean closed;
     private volatile String epoch;
+    /** Whether the stream's other storage was logged (once per hub, not at every reconnection). */
+    private volatile boolean storageWarned;
     /**
      * The last stream sequence handed to the sink or deliberately passed over (written by
      * the dispatcher thread, and by the set-up thread while no subscription hands on).
@@ -420,8 +422,9 @@ public final class NatsFederation implements History, AutoCloseable {
     }
 
     private StreamInfo stream(JetStreamManagement jsm) throws IOException, JetStreamApiException {
+        StorageType storage = settings.memoryStorage() ? StorageType.Memory : StorageType.File;
         StreamConfiguration wanted = StreamConfiguration.builder().name(settings.stream())
-                .subjects(subjects.allDumplings()).storageType(StorageType.File).discardPolicy(DiscardPolicy.Old)
+                .subjects(subjects.allDumplings()).storageType(storage).discardPolicy(DiscardPolicy.Old)
                 .maxAge(settings.maxAge()).maxBytes(settings.maxBytes()).build();
         StreamInfo info;
         try {
@@ -433,6 +436,13 @@ public final class NatsFederation implements History, AutoCloseable {
             return jsm.addStream(wanted);
         }
         StreamConfiguration have = info.getConfiguration();
+        if (have.getStorageType() != storage && !storageWarned) {
+            // JetStream cannot move a stream to other storage: it keeps its own.
+            storageWarned = true;
+            LOG.warn("stream {} keeps its {} storage; nats_storage={} applies to a stream made anew (remove it, e.g. "
+                    + "`nats stream rm {}`, to change)", settings.stream(), have.getStorageType(), settings.storage(),
+                    settings.stream());
+        }
         if (!have.getMaxAge().equals(settings.maxAge()) || have.getMaxBytes() != settings.maxBytes()) {
             // Several hubs share the stream: the last one started sets its limits.
             info = jsm.updateStream(StreamConfiguration.builder(have).maxAge(settings.maxAge())

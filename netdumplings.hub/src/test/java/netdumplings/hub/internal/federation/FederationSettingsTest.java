@@ -39,6 +39,18 @@ class FederationSettingsTest {
                 .startsWith("history_size "));
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> FederationSettings.OFF.withServers(List.of("nats://a b"))).getMessage().startsWith("nats_servers: "));
+        assertEquals("nats_storage must be file or memory, not 'disk'", assertThrows(IllegalArgumentException.class,
+                () -> FederationSettings.OFF.withStorage("disk")).getMessage());
+    }
+
+    @Test
+    void storageIsFileUnlessMemoryIsAsked() {
+        assertEquals("file", FederationSettings.OFF.storage());
+        assertFalse(FederationSettings.OFF.withStorage("").memoryStorage(), "empty: the default");
+        assertTrue(FederationSettings.OFF.withStorage(" Memory ").memoryStorage(), "as Config Admin may give it");
+        assertFalse(FederationSettings.OFF.withStorage("memory").withHubName("h").withStorage("file").memoryStorage());
+        assertTrue(FederationSettings.OFF.withStorage("memory").withServers(List.of("nats://h:4222")).memoryStorage(),
+                "kept by the other withers");
     }
 
     @Test
