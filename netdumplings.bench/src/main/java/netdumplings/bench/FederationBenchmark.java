@@ -18,9 +18,11 @@ import netdumplings.testing.NatsServer;
  * Section 5: hubs federated through a real nats-server (JetStream on a temporary
  * directory). Hubs A and B run in child JVMs ({@link HubProcess}); the load kitchen
  * publishes to A, 10 eaters read from B; the same load through one hub (no NATS) in the
- * same run, first. Then fail-over: a {@link DumplingEater} given hubs B and A eats a paced
- * stream from B, B is killed with SIGKILL, and the eater carries on from A; the time
- * without a hub and the dumplings lost or repeated (by offset) are reported.
+ * same run, first, and nats-server alone ({@link NatsAlone}). Then fail-over: a
+ * {@link DumplingEater} given hubs B and A eats a paced stream from B, B is killed with
+ * SIGKILL, and the eater carries on from A; the time without a hub and the dumplings lost
+ * or repeated (by offset) are reported. Last, the load again with the hubs' stream in
+ * memory ({@code nats_storage=memory}) on a new nats-server.
  */
 final class FederationBenchmark {
 
@@ -55,6 +57,18 @@ final class FederationBenchmark {
             }
         } finally {
             Bench.deleteTree(natsDir);
+        }
+        // The same with the hubs' stream in memory (nats_storage=memory), on a new server.
+        Path memoryDir = Files.createTempDirectory(work, "nats");
+        try (NatsServer nats = NatsServer.start(memoryDir);
+                HubProcess a = new HubProcess(work.resolve("hub-a.log"), nats.url(), "bench-a", "memory");
+                HubProcess b = new HubProcess(work.resolve("hub-b.log"), nats.url(), "bench-b", "memory")) {
+            report.note("nats-server " + nats.url() + ", the hubs' stream in memory (nats_storage=memory); hub A pid "
+                    + a.pid() + ", hub B pid " + b.pid());
+            load(report, a, b, deliveries, pacedMillis, "A -> NATS (stream in memory) -> B", false, "load clients",
+                    ProcessHandle.current().pid(), "hub A", a.pid(), "nats-server", nats.pid(), "hub B", b.pid());
+        } finally {
+            Bench.deleteTree(memoryDir);
         }
     }
 

@@ -17,7 +17,8 @@ import netdumplings.hub.internal.federation.FederationSettings;
  * once listening on ephemeral loopback ports, then answers commands on stdin, one line
  * each: {@code heap} (full GC, then {@code heap <used bytes>}), {@code stats}
  * ({@code stats <in> <out> <eater drops> <eaters>}); end of input or {@code quit} stops it.
- * With arguments {@code <NATS URL> <hub name>} it federates through that NATS server and
+ * With arguments {@code <NATS URL> <hub name> [<stream storage>]} it federates through that
+ * NATS server (a stream it creates on {@code file}, the default, or in {@code memory}) and
  * reports its ports only once it federates.
  */
 public final class HubMain {
@@ -31,6 +32,7 @@ public final class HubMain {
                 .withStatusInterval(Duration.ofHours(1));
         FederationSettings federation = args.length >= 2
                 ? FederationSettings.OFF.withServers(java.util.List.of(args[0])).withHubName(args[1])
+                        .withStorage(args.length >= 3 ? args[2] : null)
                 : FederationSettings.OFF;
         try (HubServer hub = new HubServer(settings, federation)) {
             hub.start();
