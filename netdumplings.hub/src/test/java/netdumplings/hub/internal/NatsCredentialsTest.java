@@ -38,8 +38,12 @@ class NatsCredentialsTest extends NatsTestBase {
     }
 
     private HubServer hub(String name, Path nkeyFile) {
+        return hub(name, null, nkeyFile);
+    }
+
+    private HubServer hub(String name, Path credsFile, Path nkeyFile) {
         FederationSettings federation = FederationSettings.OFF.withServers(List.of(nats.url())).withHubName(name)
-                .withCredentials(null, nkeyFile);
+                .withCredentials(credsFile, nkeyFile);
         HubServer hub = new HubServer(HubFixture.quiet(), federation);
         closeAfter(hub);
         hub.start();
@@ -98,5 +102,81 @@ class NatsCredentialsTest extends NatsTestBase {
         assertEquals("nats_creds_file and nats_nkey_file: give one of them, not both",
                 assertThrows(IllegalArgumentException.class,
                         () -> FederationSettings.OFF.withCredentials(seed, seed)).getMessage());
+    }
+
+    /**
+     * A server in operator mode (decentralized JWT auth, as {@code nsc} sets up): the
+     * operator and account JWTs are made here with jnats's {@code JwtUtils} and preloaded in
+     * the server's memory resolver (with the system account JetStream needs there); the
+     * account may use JetStream. A hub given a
+     * {@code .creds} file (a user JWT the account signed, and the user's seed, in the format
+     * {@code nsc} writes) federates and its kitchen's dumpling reaches the other hub's eater
+     * through the stream; a user signed by an account the server does not know is refused
+     * in one line with the server's words.
+     */
+    @Test
+    void hubsWithACredsFileFederateThroughAServerInOperatorMode() throws Exception {
+        NKey operator = NKey.createOperator(null);
+        NKey account = NKey.createAccount(null);
+        String operatorKey = new String(operator.getPublicKey());
+        String accountKey = new String(account.getPublicKey());
+        long now = io.nats.client.support.JwtUtils.currentTimeSeconds();
+        String operatorJwt = io.nats.client.support.JwtUtils.issueJWT(operator, operatorKey, "netdumplings-test", null,
+                now, operatorKey, () -> "{\"type\":\"operator\",\"version\":2}");
+        // -1: no limit; JetStream is on for an account only with storage limits.
+        String accountJwt = io.nats.client.support.JwtUtils.issueJWT(operator, accountKey, "hubs", null, now,
+                operatorKey, () -> "{\"type\":\"account\",\"version\":2,\"limits\":{\"subs\":-1,\"data\":-1,"
+                        + "\"payload\":-1,\"imports\":-1,\"exports\":-1,\"wildcards\":true,\"conn\":-1,\"leaf\":-1,"
+                        + "\"mem_storage\":-1,\"disk_storage\":-1,\"streams\":-1,\"consumer\":-1}}");
+        // JetStream in operator mode needs a system account.
+        NKey system = NKey.createAccount(null);
+        String systemKey = new String(system.getPublicKey());
+        String systemJwt = io.nats.client.support.JwtUtils.issueJWT(operator, systemKey, "SYS", null, now, operatorKey,
+                () -> "{\"type\":\"account\",\"version\":2}");
+        Path conf = tmp.resolve("operator.conf");
+        Files.writeString(conf, "operator: " + operatorJwt + "\nsystem_account: " + systemKey
+                + "\nresolver: MEMORY\nresolver_preload: {\n  " + accountKey + ": " + accountJwt + "\n  " + systemKey + ": "
+                + systemJwt + "\n}\n");
+        nats = NatsServer.start(tmp.resolve("nats"), "-c", conf.toString());
+        Path creds = credsFile("hub.creds", account, accountKey);
+
+        HubServer a = hub("hub-a", creds, null);
+        HubServer b = hub("hub-b", creds, null);
+        Await.until(() -> a.isFederating() && b.isFederating(), () -> "both hubs federating with the .creds file", WAIT);
+        WebSocketTestClient eater = client(b.eaterPort());
+        eater.send("{\"eater_name\": \"on-b\"}");
+        Await.until(() -> b.statistics().eaterCount() == 1, () -> "the eater on hub B", WAIT);
+        WebSocketTestClient kitchen = client(a.kitchenPort());
+        kitchen.send("{\"kitchen_name\": \"k\", \"interface\": \"lo\", \"filter\": \"\", \"chefs\": [\"C\"], \"poke_interval\": 5.0}");
+        Await.until(() -> a.statistics().kitchenCount() == 1, () -> "the kitchen on hub A", WAIT);
+        kitchen.send("{\"metadata\": {\"chef\": \"C\", \"kitchen\": \"k\", \"creation_time\": 1.0, \"driver\": \"packet\"},"
+                + " \"payload\": 1}");
+        String got = null;
+        while (got == null) {
+            String text = eater.texts.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertNotNull(text, "nothing reached hub B's eater through NATS");
+            if (!text.contains("SystemStatusChef")) {
+                got = text;
+            }
+        }
+        assertTrue(got.contains("\"offset\":1,"), "came through the stream: " + got);
+
+        // A user of an account the server was never given.
+        NKey strangerAccount = NKey.createAccount(null);
+        Path stranger = credsFile("stranger.creds", strangerAccount, new String(strangerAccount.getPublicKey()));
+        HubStartException refused = assertThrows(HubStartException.class, () -> hub("stranger", stranger, null));
+        assertTrue(refused.getMessage().contains("Authorization Violation"), refused.getMessage());
+        assertFalse(refused.getMessage().contains("SU"), "a seed in the message: " + refused.getMessage());
+    }
+
+    /** @return an owner-only {@code .creds} file of a new user that {@code account} signed */
+    private Path credsFile(String name, NKey account, String accountKey) throws Exception {
+        NKey user = NKey.createUser(null);
+        String userJwt = io.nats.client.support.JwtUtils.issueUserJWT(account, accountKey, new String(user.getPublicKey()));
+        Path file = tmp.resolve(name);
+        Files.writeString(file, String.format(io.nats.client.support.JwtUtils.NATS_USER_JWT_FORMAT, userJwt,
+                new String(user.getSeed())), StandardCharsets.US_ASCII);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
     }
 }
