@@ -61,8 +61,8 @@ final class FederationBenchmark {
         // The same with the hubs' stream in memory (nats_storage=memory), on a new server.
         Path memoryDir = Files.createTempDirectory(work, "nats");
         try (NatsServer nats = NatsServer.start(memoryDir);
-                HubProcess a = new HubProcess(work.resolve("hub-a.log"), nats.url(), "bench-a", "memory");
-                HubProcess b = new HubProcess(work.resolve("hub-b.log"), nats.url(), "bench-b", "memory")) {
+                HubProcess a = new HubProcess(work.resolve("hub-a-memory.log"), nats.url(), "bench-a", "memory");
+                HubProcess b = new HubProcess(work.resolve("hub-b-memory.log"), nats.url(), "bench-b", "memory")) {
             report.note("nats-server " + nats.url() + ", the hubs' stream in memory (nats_storage=memory); hub A pid "
                     + a.pid() + ", hub B pid " + b.pid());
             load(report, a, b, deliveries, pacedMillis, "A -> NATS (stream in memory) -> B", false, "load clients",
