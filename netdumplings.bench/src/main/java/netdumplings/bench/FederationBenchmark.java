@@ -30,7 +30,7 @@ final class FederationBenchmark {
     static final double TARGET_P99_MILLIS = 20;
     static final double TARGET_FAILOVER_MILLIS = 2_000;
     private static final int EATERS = 10;
-    /** How long the paced load runs unmeasured before the measured window. */
+    /** How long the paced load runs unmeasured before the measured window (at most as long as it). */
     static final long PACED_WARM_UP_MILLIS = 2_000;
     private static final Pattern OFFSET = Pattern.compile("\"offset\":(\\d+)");
 
@@ -105,7 +105,7 @@ final class FederationBenchmark {
             // Paced first without measuring: a paced load takes other paths (an idle selector,
             // parked threads) than the flat-out one, and their compilation cost hub A about
             // 0.2 of a core (its C2 thread) during the measured window when left to it.
-            long warmPaced = (long) (rate * PACED_WARM_UP_MILLIS / 1000);
+            long warmPaced = (long) (rate * Math.min(PACED_WARM_UP_MILLIS, pacedMillis) / 1000);
             long warmBefore = swarm.received();
             kitchen.publish(warmPaced, rate);
             swarm.awaitReceived(warmBefore + warmPaced * EATERS, 3_000, 30_000);
