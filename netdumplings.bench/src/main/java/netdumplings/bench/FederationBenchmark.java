@@ -40,8 +40,8 @@ final class FederationBenchmark {
     static void run(Report report, Path work, long deliveries, long pacedMillis) throws Exception {
         try (HubProcess single = new HubProcess(work.resolve("hub-single.log"))) {
             report.note("reference: the same load through one hub, no NATS (child JVM pid " + single.pid() + ")");
-            load(report, single, single, deliveries, pacedMillis, "one hub", false, "load clients",
-                    ProcessHandle.current().pid(), "hub", single.pid());
+            load(report, single, single, deliveries, pacedMillis, "one hub", false,
+                    List.of(ProcessLoad.Measured.self("load clients"), new ProcessLoad.Measured("hub", single.pid())));
         }
         // The stream holds a few hundred MB by the end: deleted after each run.
         Path natsDir = Files.createTempDirectory(work, "nats");
@@ -51,8 +51,7 @@ final class FederationBenchmark {
                     HubProcess b = new HubProcess(work.resolve("hub-b.log"), nats.url(), "bench-b")) {
                 report.note("nats-server " + nats.url() + " (JetStream, file storage); hub A pid " + a.pid()
                         + ", hub B pid " + b.pid() + "; kitchen on A, eaters on B");
-                load(report, a, b, deliveries, pacedMillis, "A -> NATS -> B", true, "load clients",
-                        ProcessHandle.current().pid(), "hub A", a.pid(), "nats-server", nats.pid(), "hub B", b.pid());
+                load(report, a, b, deliveries, pacedMillis, "A -> NATS -> B", true, federation(a, nats, b));
                 failOver(report, a, b);
             }
         } finally {
@@ -65,15 +64,21 @@ final class FederationBenchmark {
                 HubProcess b = new HubProcess(work.resolve("hub-b-memory.log"), nats.url(), "bench-b", "memory")) {
             report.note("nats-server " + nats.url() + ", the hubs' stream in memory (nats_storage=memory); hub A pid "
                     + a.pid() + ", hub B pid " + b.pid());
-            load(report, a, b, deliveries, pacedMillis, "A -> NATS (stream in memory) -> B", false, "load clients",
-                    ProcessHandle.current().pid(), "hub A", a.pid(), "nats-server", nats.pid(), "hub B", b.pid());
+            load(report, a, b, deliveries, pacedMillis, "A -> NATS (stream in memory) -> B", false,
+                    federation(a, nats, b));
         } finally {
             Bench.deleteTree(memoryDir);
         }
     }
 
+    /** The processes of a federated run, in the order the figures give them. */
+    private static List<ProcessLoad.Measured> federation(HubProcess a, NatsServer nats, HubProcess b) {
+        return List.of(ProcessLoad.Measured.self("load clients"), new ProcessLoad.Measured("hub A", a.pid()),
+                new ProcessLoad.Measured("nats-server", nats.pid()), new ProcessLoad.Measured("hub B", b.pid()));
+    }
+
     private static void load(Report report, HubProcess kitchenHub, HubProcess eaterHub, long deliveries,
-            long pacedMillis, String path, boolean targets, Object... processes) throws Exception {
+            long pacedMillis, String path, boolean targets, List<ProcessLoad.Measured> processes) throws Exception {
         try (EaterSwarm swarm = new EaterSwarm("127.0.0.1", eaterHub.eaterPort(), EATERS);
                 LoadKitchen kitchen = new LoadKitchen("127.0.0.1", kitchenHub.kitchenPort())) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

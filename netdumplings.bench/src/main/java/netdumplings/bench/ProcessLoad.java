@@ -34,11 +34,19 @@ final class ProcessLoad {
         this.threadsAtStart = threadTicks(pids);
     }
 
-    /** Starts measuring the processes, by label, in the order given ({@code label, pid, label, pid...}). */
-    static ProcessLoad start(Object... labelsAndPids) {
+    /** A process to measure, by the label the figures give it. */
+    record Measured(String label, long pid) {
+        /** @return this JVM, the bench's own process */
+        static Measured self(String label) {
+            return new Measured(label, ProcessHandle.current().pid());
+        }
+    }
+
+    /** Starts measuring the processes, in the order given. */
+    static ProcessLoad start(List<Measured> processes) {
         Map<String, Long> pids = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < labelsAndPids.length; i += 2) {
-            pids.put((String) labelsAndPids[i], ((Number) labelsAndPids[i + 1]).longValue());
+        for (Measured m : processes) {
+            pids.put(m.label(), m.pid());
         }
         return new ProcessLoad(pids);
     }
