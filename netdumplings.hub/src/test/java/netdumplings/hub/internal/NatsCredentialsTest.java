@@ -61,25 +61,7 @@ class NatsCredentialsTest extends NatsTestBase {
 
         HubServer a = hub("hub-a", seed);
         HubServer b = hub("hub-b", seed);
-        Await.until(() -> a.isFederating() && b.isFederating(), () -> "both hubs federating with the NKey", WAIT);
-        WebSocketTestClient eater = client(b.eaterPort());
-        eater.send("{\"eater_name\": \"on-b\"}");
-        Await.until(() -> b.statistics().eaterCount() == 1, () -> "the eater on hub B", WAIT);
-        WebSocketTestClient kitchen = client(a.kitchenPort());
-        kitchen.send("{\"kitchen_name\": \"k\", \"interface\": \"lo\", \"filter\": \"\", \"chefs\": [\"C\"], \"poke_interval\": 5.0}");
-        String dumpling = "{\"metadata\": {\"chef\": \"C\", \"kitchen\": \"k\", \"creation_time\": 1.0, \"driver\": \"packet\"},"
-                + " \"payload\": 1}";
-        Await.until(() -> a.statistics().kitchenCount() == 1, () -> "the kitchen on hub A", WAIT);
-        kitchen.send(dumpling);
-        String got = null;
-        while (got == null) {
-            String text = eater.texts.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertNotNull(text, "nothing reached hub B's eater through NATS");
-            if (!text.contains("SystemStatusChef")) {
-                got = text;
-            }
-        }
-        assertTrue(got.contains("\"offset\":1,"), "came through the stream: " + got);
+        aDumplingCrosses(a, b, "the NKey");
 
         // Another user's seed: the server refuses it, and the hub says so in one line
         // (nats-server's own words: "Authorization Violation").
@@ -142,7 +124,22 @@ class NatsCredentialsTest extends NatsTestBase {
 
         HubServer a = hub("hub-a", creds, null);
         HubServer b = hub("hub-b", creds, null);
-        Await.until(() -> a.isFederating() && b.isFederating(), () -> "both hubs federating with the .creds file", WAIT);
+        aDumplingCrosses(a, b, "the .creds file");
+
+        // A user of an account the server was never given.
+        NKey strangerAccount = NKey.createAccount(null);
+        Path stranger = credsFile("stranger.creds", strangerAccount, new String(strangerAccount.getPublicKey()));
+        HubStartException refused = assertThrows(HubStartException.class, () -> hub("stranger", stranger, null));
+        assertTrue(refused.getMessage().contains("Authorization Violation"), refused.getMessage());
+        assertFalse(refused.getMessage().contains("SU"), "a seed in the message: " + refused.getMessage());
+    }
+
+    /**
+     * Once both hubs federate (authenticated with {@code how}), a kitchen's dumpling on hub A
+     * reaches an eater on hub B through the stream: it carries the stream's first offset.
+     */
+    private void aDumplingCrosses(HubServer a, HubServer b, String how) throws Exception {
+        Await.until(() -> a.isFederating() && b.isFederating(), () -> "both hubs federating with " + how, WAIT);
         WebSocketTestClient eater = client(b.eaterPort());
         eater.send("{\"eater_name\": \"on-b\"}");
         Await.until(() -> b.statistics().eaterCount() == 1, () -> "the eater on hub B", WAIT);
@@ -160,13 +157,6 @@ class NatsCredentialsTest extends NatsTestBase {
             }
         }
         assertTrue(got.contains("\"offset\":1,"), "came through the stream: " + got);
-
-        // A user of an account the server was never given.
-        NKey strangerAccount = NKey.createAccount(null);
-        Path stranger = credsFile("stranger.creds", strangerAccount, new String(strangerAccount.getPublicKey()));
-        HubStartException refused = assertThrows(HubStartException.class, () -> hub("stranger", stranger, null));
-        assertTrue(refused.getMessage().contains("Authorization Violation"), refused.getMessage());
-        assertFalse(refused.getMessage().contains("SU"), "a seed in the message: " + refused.getMessage());
     }
 
     /** @return an owner-only {@code .creds} file of a new user that {@code account} signed */
