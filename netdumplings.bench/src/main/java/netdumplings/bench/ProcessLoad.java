@@ -104,10 +104,7 @@ final class ProcessLoad {
                     try {
                         String stat = Files.readString(task.resolve("stat"));
                         String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                        // After the name: utime is field 14, stime field 15.
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        m.put(e.getKey() + " " + name + "/" + task.getFileName(),
-                                Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+                        m.put(e.getKey() + " " + name + "/" + task.getFileName(), userTicks(stat) + kernelTicks(stat));
                     } catch (IOException | RuntimeException ex) {
                         // A thread that ended meanwhile.
                     }
@@ -134,13 +131,28 @@ final class ProcessLoad {
 
     private static long kernelTicks(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // After the command name in parentheses: state is field 3, stime field 15.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[12]);
+            return kernelTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /** @return utime, field 14 of a process's or thread's {@code stat} line */
+    private static long userTicks(String stat) {
+        return Long.parseLong(fieldsAfterName(stat)[11]);
+    }
+
+    /** @return stime, field 15 of a process's or thread's {@code stat} line */
+    private static long kernelTicks(String stat) {
+        return Long.parseLong(fieldsAfterName(stat)[12]);
+    }
+
+    /**
+     * @return the fields after the command name (field 2, in parentheses, which may hold
+     *         spaces): index 0 is field 3, the state
+     */
+    private static String[] fieldsAfterName(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
     private static long switches(long pid) {
