@@ -16,7 +16,9 @@ import netdumplings.hub.internal.federation.FederationSettings;
  * the load clients. Started by {@link HubProcess}: prints {@code ports <kitchen> <eater>}
  * once listening on ephemeral loopback ports, then answers commands on stdin, one line
  * each: {@code heap} (full GC, then {@code heap <used bytes>}), {@code stats}
- * ({@code stats <in> <out> <eater drops> <eaters>}); end of input or {@code quit} stops it.
+ * ({@code stats <in> <out> <eater drops> <eaters>}), {@code gc} (its collection pauses since
+ * the last {@code gc}: {@code gc <count> <total ms> <longest ms>}, see {@link GcPauses});
+ * end of input or {@code quit} stops it.
  * With arguments {@code <NATS URL> <hub name> [<stream storage>]} it federates through that
  * NATS server (a stream it creates on {@code file}, the default, or in {@code memory}) and
  * reports its ports only once it federates.
@@ -34,6 +36,7 @@ public final class HubMain {
                 ? FederationSettings.OFF.withServers(java.util.List.of(args[0])).withHubName(args[1])
                         .withStorage(args.length >= 3 ? args[2] : null)
                 : FederationSettings.OFF;
+        GcPauses pauses = GcPauses.ofThisJvm();
         try (HubServer hub = new HubServer(settings, federation)) {
             hub.start();
             while (federation.enabled() && !hub.isFederating()) {
@@ -51,6 +54,7 @@ public final class HubMain {
                         System.out.println("stats " + s.dumplingsIn() + " " + s.dumplingsOut() + " "
                                 + s.eaterDrops() + " " + s.eaterCount());
                     }
+                    case "gc" -> System.out.println("gc " + pauses.takeWindow().toWords());
                     default -> System.out.println("error unknown command: " + line);
                 }
                 System.out.flush();

@@ -73,6 +73,12 @@ final class HubProcess implements AutoCloseable {
         return new long[] {Long.parseLong(a[1]), Long.parseLong(a[2]), Long.parseLong(a[3]), Long.parseLong(a[4])};
     }
 
+    /** @return the hub JVM's collection pauses since the last call (or its start) */
+    GcPauses.Window gcPauses() throws IOException {
+        String[] a = answer("gc", "gc");
+        return GcPauses.Window.ofWords(a[1], a[2], a[3]);
+    }
+
     private String[] answer(String expected, String command) throws IOException {
         if (command != null) {
             in.println(command);

@@ -43,7 +43,7 @@ class BenchSmokeTest {
     void everySectionRunsWithoutFailure() {
         assertEquals(0, failures, output);
         for (String heading : List.of("== 1. Kitchen throughput", "== 2. Hub fan-out", "== 3. End to end",
-                "== 4. Start-up", "== 6. Live capture")) {
+                "== 4. Start-up", "== 5. Federation", "== 6. Live capture")) {
             assertTrue(output.contains(heading), "missing " + heading + " in\n" + output);
         }
     }
@@ -68,6 +68,17 @@ class BenchSmokeTest {
     void endToEndPrintsPositiveRateAndLatency() {
         assertTrue(figure("dumplings/s, file -> kitchen") > 0);
         assertTrue(figure("latency p99, creation_time") > 0);
+    }
+
+    @Test
+    void federationSectionPrintsRatesAndEachJvmsPauses() {
+        assertTrue(figure("deliveries/s, A -> NATS -> B, 10 eaters, flat out") > 0, output);
+        assertTrue(figure("latency p99 at 10,000 dumplings/s, A -> NATS -> B") > 0, output);
+        // Each paced window says what every JVM in it paused for: the one hub, then A and B.
+        assertTrue(output.matches("(?s).*\\n    JVM collection pauses: load clients [^\\n]*, hub (none|\\d+ \\(\\d+ ms in all, "
+                + "longest \\d+ ms\\))\\n.*"), output);
+        assertTrue(output.matches("(?s).*\\n    JVM collection pauses: load clients [^\\n]*, hub A [^\\n]*, hub B [^\\n]*\\n.*"),
+                output);
     }
 
     @Test
