@@ -10,7 +10,7 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 
 /**
  * This JVM's stop-the-world collection pauses, counted as each ends (the collectors' JMX
- * notifications): how many, and the longest, since the last {@link #takeWindow()}. A
+ * notifications): how many, their total and the longest, since the last {@link #takeWindow()}. A
  * paced window's p99 is read beside them: one pause of 30 ms in a 3 s window delays about
  * 1% of its dumplings by up to that much, the p99 itself. ZGC's and Shenandoah's
  * "Cycles" collectors are left out: their time is concurrent, not a pause. JMX gives
