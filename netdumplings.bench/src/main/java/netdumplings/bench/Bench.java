@@ -183,7 +183,8 @@ public final class Bench {
                     }
                     case "nats" -> {
                         report.section("5. Federation: load kitchen -> hub A -> NATS JetStream -> hub B -> 10 eaters; fail-over");
-                        FederationBenchmark.run(report, work, quick ? 50_000 : 1_000_000, quick ? 500 : 3_000);
+                        FederationBenchmark.run(report, work, quick ? 50_000 : 1_000_000,
+                                quick ? 500 : FederationBenchmark.PACED_MILLIS);
                     }
                     case "live" -> {
                         report.section("6. Live capture: tcpreplay at rising rates -> veth -> kitchen (3 chefs) / tcpdump");

@@ -70,12 +70,14 @@ final class NatsAlone {
                     .storageType(StorageType.Memory).build());
             long count = (long) (rate * millis / 1000);
             for (Way way : Way.values()) {
-                paced(c, way, rate, count / 2); // warm-up (the JIT, the server), as the hubs' load is
+                // Warm-up (the JIT, the server), as the hubs' load is.
+                paced(c, way, rate, Math.min(count, (long) (rate * FederationBenchmark.PACED_WARM_UP_MILLIS / 1000)));
                 Latencies lat = paced(c, way, rate, count);
                 report.figure(String.format("latency p99 at %,.0f/s, nats-server alone: %s", rate, way.label),
                         lat.percentileMillis(0.99), "ms", null);
-                report.note(String.format("  p50 %.2f ms, max %.2f ms; %,d of %,d messages of %d bytes",
-                        lat.percentileMillis(0.5), lat.percentileMillis(1.0), lat.count(), count, MESSAGE_BYTES));
+                report.note(String.format("  p50 %.2f ms, p99.9 %.2f ms, max %.2f ms; %,d of %,d messages of %d bytes",
+                        lat.percentileMillis(0.5), lat.percentileMillis(0.999), lat.percentileMillis(1.0), lat.count(),
+                        count, MESSAGE_BYTES));
             }
             jsm.deleteStream("NDBENCH_FILE");
             jsm.deleteStream("NDBENCH_MEMORY");

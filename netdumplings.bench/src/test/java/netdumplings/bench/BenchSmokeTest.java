@@ -82,6 +82,13 @@ class BenchSmokeTest {
     }
 
     @Test
+    void federationPacedWindowsPrintTheirTailAndLength() {
+        // Beside each paced p99: p50, p99.9 and the maximum, and the window's length (--quick: 0.5 s).
+        assertTrue(output.matches("(?s).*\\n    p50 [\\d.]+ ms, p99\\.9 [\\d.]+ ms, max [\\d.]+ ms; [\\d,]+ of [\\d,]+ "
+                + "deliveries over 0\\.5 s\\n.*"), output);
+    }
+
+    @Test
     void liveSectionPrintsRatesOrSaysWhyNot() {
         // Root (ip netns), tcpreplay and tcpdump are there on the CI machines; elsewhere the
         // section says in one line why it is skipped.
