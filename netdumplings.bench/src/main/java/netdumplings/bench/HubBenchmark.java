@@ -78,7 +78,7 @@ final class HubBenchmark {
                     report.note(String.format("  CPU per delivery: hub %.2f us, load kitchen + eaters %.2f us "
                             + "(2 cores shared by both)", hubCpuPerDelivery, ownCpuPerDelivery));
                     if (eaters == 10) {
-                        paced(report, swarm, kitchen, eaters, pacedMillis);
+                        paced(report, hub, swarm, kitchen, eaters, pacedMillis);
                     }
                 }
                 awaitEaters(hub, 0);
@@ -110,20 +110,26 @@ final class HubBenchmark {
         }
     }
 
-    private static void paced(Report report, EaterSwarm swarm, LoadKitchen kitchen, int eaters, long millis)
-            throws Exception {
+    private static void paced(Report report, HubProcess hub, EaterSwarm swarm, LoadKitchen kitchen, int eaters,
+            long millis) throws Exception {
         long dumplings = (long) (PACED_RATE * millis / 1000);
         Latencies lat = new Latencies((int) (dumplings * eaters));
         long receivedBefore = swarm.received();
         swarm.measureInto(lat);
+        // Collection pauses from here on, in both JVMs (the eaters measure in this one).
+        GcPauses.ofThisJvm().takeWindow();
+        hub.gcPauses();
         kitchen.publish(dumplings, PACED_RATE);
         long got = swarm.awaitReceived(receivedBefore + dumplings * eaters, 3_000, 30_000) - receivedBefore;
+        String pauses = "JVM collection pauses: load clients " + GcPauses.ofThisJvm().takeWindow() + ", hub "
+                + hub.gcPauses();
         report.figure(String.format("latency p50 at %,.0f dumplings/s to %d eaters", PACED_RATE, eaters),
                 lat.percentileMillis(0.5), "ms", null);
         report.target(String.format("latency p99 at %,.0f dumplings/s to %d eaters", PACED_RATE, eaters),
                 lat.percentileMillis(0.99), "ms", TARGET_P99_MILLIS, false);
         report.note(String.format("  %,d of %,d deliveries over %.1f s; max %.2f ms", got, dumplings * eaters,
                 millis / 1000.0, lat.percentileMillis(1.0)));
+        report.note("  " + pauses);
     }
 
     /** @return user + system CPU time of a process (Linux /proc; ticks of 10 ms), or 0 */

@@ -65,6 +65,13 @@ class BenchSmokeTest {
     }
 
     @Test
+    void hubSectionsPacedWindowSaysWhatEachJvmPaused() {
+        String hub = output.substring(output.indexOf("== 2. Hub fan-out"), output.indexOf("== 3. End to end"));
+        assertTrue(hub.matches("(?s).*\\n    JVM collection pauses: load clients (none|\\d+ \\(\\d+ ms in all, longest \\d+ "
+                + "ms\\)), hub (none|\\d+ \\(\\d+ ms in all, longest \\d+ ms\\))\\n.*"), hub);
+    }
+
+    @Test
     void endToEndPrintsPositiveRateAndLatency() {
         assertTrue(figure("dumplings/s, file -> kitchen") > 0);
         assertTrue(figure("latency p99, creation_time") > 0);
