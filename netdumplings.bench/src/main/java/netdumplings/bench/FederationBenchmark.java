@@ -119,6 +119,14 @@ final class FederationBenchmark {
             // Paced first without measuring: a paced load takes other paths (an idle selector,
             // parked threads) than the flat-out one, and their compilation cost hub A about
             // 0.2 of a core (its C2 thread) during the measured window when left to it.
+            // A hub that has run a while keeps what it made at start-up in its old generation;
+            // one started a minute ago copies it in each young collection until that has survived
+            // 15 of them (hub B: about 7 MB, ages 5 to 8 by -Xlog:gc+age, 8 to 35 ms a pause on
+            // these busy cores). A full collection in each hub first measures the former.
+            kitchenHub.heapAfterGc();
+            if (eaterHub != kitchenHub) {
+                eaterHub.heapAfterGc();
+            }
             long warmPaced = (long) (rate * Math.min(PACED_WARM_UP_MILLIS, pacedMillis) / 1000);
             long warmBefore = swarm.received();
             kitchen.publish(warmPaced, rate);
