@@ -165,7 +165,7 @@ public final class Bench {
                     }
                     case "hub" -> {
                         report.section("2. Hub fan-out: load kitchen -> hub -> 10 / 100 / 1,000 eaters");
-                        HubBenchmark.run(report, work, quick ? 50_000 : 2_000_000, quick ? 500 : 3_000,
+                        HubBenchmark.run(report, work, quick ? 50_000 : 2_000_000, quick ? 500 : HubBenchmark.PACED_MILLIS,
                                 quick ? new int[] {10, 100} : new int[] {10, 100, 1000});
                     }
                     case "e2e" -> {
@@ -184,7 +184,7 @@ public final class Bench {
                     case "nats" -> {
                         report.section("5. Federation: load kitchen -> hub A -> NATS JetStream -> hub B -> 10 eaters; fail-over");
                         FederationBenchmark.run(report, work, quick ? 50_000 : 1_000_000,
-                                quick ? 500 : FederationBenchmark.PACED_MILLIS);
+                                quick ? 500 : HubBenchmark.PACED_MILLIS);
                     }
                     case "live" -> {
                         report.section("6. Live capture: tcpreplay at rising rates -> veth -> kitchen (3 chefs) / tcpdump");

@@ -30,17 +30,6 @@ final class FederationBenchmark {
     static final double TARGET_P99_MILLIS = 20;
     static final double TARGET_FAILOVER_MILLIS = 2_000;
     private static final int EATERS = 10;
-    /**
-     * How long each paced window lasts (not with --quick). Its p99 is the latency of the
-     * slowest 1 % of its deliveries: in the 3 s windows used up to commit 5965793 that
-     * was the dumplings of 30 ms, so one stall of 50 ms anywhere on the
-     * way (a collection pause on a busy core, a late wake-up in nats-server) put the p99
-     * over 20 ms alone. In 20 s it takes such stalls adding up to 200 ms: the p99 then tells
-     * how the latencies are spread, and p99.9 and the maximum, printed beside it, the stalls.
-     */
-    static final long PACED_MILLIS = 20_000;
-    /** How long the paced load runs unmeasured before the measured window (at most as long as it). */
-    static final long PACED_WARM_UP_MILLIS = 2_000;
     private static final Pattern OFFSET = Pattern.compile("\"offset\":(\\d+)");
 
     private FederationBenchmark() {
@@ -116,21 +105,7 @@ final class FederationBenchmark {
             report.note("  " + flatCpu.since(dumplings));
 
             double rate = HubBenchmark.PACED_RATE;
-            // Paced first without measuring: a paced load takes other paths (an idle selector,
-            // parked threads) than the flat-out one, and their compilation cost hub A about
-            // 0.2 of a core (its C2 thread) during the measured window when left to it.
-            // A hub that has run a while keeps what it made at start-up in its old generation;
-            // one started a minute ago copies it in each young collection until that has survived
-            // 15 of them (hub B: about 7 MB, ages 5 to 8 by -Xlog:gc+age, 8 to 35 ms a pause on
-            // these busy cores). A full collection in each hub first measures the former.
-            kitchenHub.heapAfterGc();
-            if (eaterHub != kitchenHub) {
-                eaterHub.heapAfterGc();
-            }
-            long warmPaced = (long) (rate * Math.min(PACED_WARM_UP_MILLIS, pacedMillis) / 1000);
-            long warmBefore = swarm.received();
-            kitchen.publish(warmPaced, rate);
-            swarm.awaitReceived(warmBefore + warmPaced * EATERS, 3_000, 30_000);
+            HubBenchmark.settleBeforePaced(swarm, kitchen, EATERS, pacedMillis, kitchenHub, eaterHub);
             long paced = (long) (rate * pacedMillis / 1000);
             Latencies lat = new Latencies((int) (paced * EATERS));
             long pacedBefore = swarm.received();
