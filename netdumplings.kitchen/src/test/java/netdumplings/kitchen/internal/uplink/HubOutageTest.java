@@ -19,6 +19,7 @@ import netdumplings.api.SniffedPacket;
 import netdumplings.hub.internal.HubSecurity;
 import netdumplings.hub.internal.HubServer;
 import netdumplings.hub.internal.HubSettings;
+import netdumplings.hub.internal.federation.FederationSettings;
 import netdumplings.kitchen.internal.Kitchen;
 import netdumplings.testing.Await;
 import netdumplings.testing.SampleCaptures;
@@ -127,15 +128,15 @@ class HubOutageTest {
 
             first.close();
             int beforeRestart = chef.made.get();
-            // The kitchen saw the close, and its first attempt to reconnect fails on the closed
-            // port: it backs off for 0.5 s, time for the eater to be on the new hub before it.
             HubSender sending = kitchen.hubSender().orElseThrow();
             Await.until(() -> !sending.connected(), "the kitchen to notice");
-            Thread.sleep(100);
-            HubServer second = new HubServer(settings);
+            // The new hub on the same ports keeps what it receives, and its eater asks for all
+            // of it: the kitchen may well reach the hub before the eater does (its reconnection
+            // backs off 0.5 s; a loaded machine can take longer to connect the eater).
+            HubServer second = new HubServer(settings, FederationSettings.OFF.withHistorySize(10_000));
             try {
                 second.start();
-                after = new HubSenderTest.Eater(settings.eaterPort());
+                after = new HubSenderTest.Eater(settings.eaterPort(), 10_000);
                 assertTrue(kitchen.awaitCaptureEnd(Duration.ofSeconds(60)));
                 HubSender sender = kitchen.hubSender().orElseThrow();
                 int made = chef.made.get();

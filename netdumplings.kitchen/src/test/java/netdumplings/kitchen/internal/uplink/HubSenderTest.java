@@ -39,9 +39,18 @@ class HubSenderTest {
         private final WebSocket ws;
 
         Eater(int port) throws Exception {
+            this(port, 0);
+        }
+
+        /** @param last how many of the dumplings the hub kept to ask for first (0: none, live only) */
+        Eater(int port, int last) throws Exception {
             ws = HttpClient.newHttpClient().newWebSocketBuilder()
                     .buildAsync(URI.create("ws://localhost:" + port + "/"), this).get(10, TimeUnit.SECONDS);
-            ws.sendText(DumplingJson.toJson(new EaterHello("test-eater")), true).get(10, TimeUnit.SECONDS);
+            String hello = DumplingJson.toJson(new EaterHello("test-eater"));
+            if (last > 0) {
+                hello = "{\"history\": {\"last\": " + last + "}, " + hello.stripLeading().substring(1);
+            }
+            ws.sendText(hello, true).get(10, TimeUnit.SECONDS);
         }
 
         @Override
