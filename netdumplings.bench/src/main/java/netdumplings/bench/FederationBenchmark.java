@@ -110,11 +110,11 @@ final class FederationBenchmark {
             Latencies lat = new Latencies((int) (paced * EATERS));
             long pacedBefore = swarm.received();
             swarm.measureInto(lat);
-            gcPauses(kitchenHub, eaterHub); // from here on
+            HubBenchmark.gcPauses(kitchenHub, eaterHub); // from here on
             ProcessLoad cpu = ProcessLoad.start(processes);
             kitchen.publish(paced, rate);
             long pacedGot = swarm.awaitReceived(pacedBefore + paced * EATERS, 3_000, 30_000) - pacedBefore;
-            String pauses = gcPauses(kitchenHub, eaterHub);
+            String pauses = HubBenchmark.gcPauses(kitchenHub, eaterHub);
             String p99 = String.format("latency p99 at %,.0f dumplings/s, %s, %d eaters", rate, path, EATERS);
             if (targets) {
                 report.target(p99, lat.percentileMillis(0.99), "ms", TARGET_P99_MILLIS, false);
@@ -128,21 +128,6 @@ final class FederationBenchmark {
             report.note("  " + cpu.busiestThreads(4));
             report.note("  " + pauses);
         }
-    }
-
-    /**
-     * @return the JVMs' collection pauses since the last call: the load clients' (the eaters
-     *         measure there, so theirs count too) and the hubs'
-     */
-    private static String gcPauses(HubProcess kitchenHub, HubProcess eaterHub) throws java.io.IOException {
-        StringBuilder line = new StringBuilder("JVM collection pauses: load clients ")
-                .append(GcPauses.ofThisJvm().takeWindow());
-        if (kitchenHub == eaterHub) {
-            line.append(", hub ").append(kitchenHub.gcPauses());
-        } else {
-            line.append(", hub A ").append(kitchenHub.gcPauses()).append(", hub B ").append(eaterHub.gcPauses());
-        }
-        return line.toString();
     }
 
     private static void failOver(Report report, HubProcess a, HubProcess b) throws Exception {

@@ -136,10 +136,30 @@ final class HubBenchmark {
         for (HubProcess hub : Arrays.stream(hubs).distinct().toList()) { // the one hub may be both
             hub.heapAfterGc();
         }
-        long warm = (long) (PACED_RATE * Math.min(PACED_WARM_UP_MILLIS, pacedMillis) / 1000);
+        long warm = warmUpCount(PACED_RATE, pacedMillis);
         long before = swarm.received();
         kitchen.publish(warm, PACED_RATE);
         swarm.awaitReceived(before + warm * eaters, 3_000, 30_000);
+    }
+
+    /** @return how many the unmeasured paced load before a window of {@code pacedMillis} sends at {@code rate} */
+    static long warmUpCount(double rate, long pacedMillis) {
+        return (long) (rate * Math.min(PACED_WARM_UP_MILLIS, pacedMillis) / 1000);
+    }
+
+    /**
+     * @return the JVMs' collection pauses since the last call: the load clients' (the eaters
+     *         measure there, so theirs count too) and the hubs'
+     */
+    static String gcPauses(HubProcess kitchenHub, HubProcess eaterHub) throws java.io.IOException {
+        StringBuilder line = new StringBuilder("JVM collection pauses: load clients ")
+                .append(GcPauses.ofThisJvm().takeWindow());
+        if (kitchenHub == eaterHub) {
+            line.append(", hub ").append(kitchenHub.gcPauses());
+        } else {
+            line.append(", hub A ").append(kitchenHub.gcPauses()).append(", hub B ").append(eaterHub.gcPauses());
+        }
+        return line.toString();
     }
 
     private static void paced(Report report, HubProcess hub, EaterSwarm swarm, LoadKitchen kitchen, int eaters,
@@ -149,13 +169,10 @@ final class HubBenchmark {
         Latencies lat = new Latencies((int) (dumplings * eaters));
         long receivedBefore = swarm.received();
         swarm.measureInto(lat);
-        // Collection pauses from here on, in both JVMs (the eaters measure in this one).
-        GcPauses.ofThisJvm().takeWindow();
-        hub.gcPauses();
+        gcPauses(hub, hub); // from here on
         kitchen.publish(dumplings, PACED_RATE);
         long got = swarm.awaitReceived(receivedBefore + dumplings * eaters, 3_000, 30_000) - receivedBefore;
-        String pauses = "JVM collection pauses: load clients " + GcPauses.ofThisJvm().takeWindow() + ", hub "
-                + hub.gcPauses();
+        String pauses = gcPauses(hub, hub);
         report.figure(String.format("latency p50 at %,.0f dumplings/s to %d eaters", PACED_RATE, eaters),
                 lat.percentileMillis(0.5), "ms", null);
         report.target(String.format("latency p99 at %,.0f dumplings/s to %d eaters", PACED_RATE, eaters),

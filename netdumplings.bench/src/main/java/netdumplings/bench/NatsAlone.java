@@ -71,7 +71,7 @@ final class NatsAlone {
             long count = (long) (rate * millis / 1000);
             for (Way way : Way.values()) {
                 // Warm-up (the JIT, the server), as the hubs' load is.
-                paced(c, way, rate, Math.min(count, (long) (rate * HubBenchmark.PACED_WARM_UP_MILLIS / 1000)));
+                paced(c, way, rate, HubBenchmark.warmUpCount(rate, millis));
                 Latencies lat = paced(c, way, rate, count);
                 report.figure(String.format("latency p99 at %,.0f/s, nats-server alone: %s", rate, way.label),
                         lat.percentileMillis(0.99), "ms", null);

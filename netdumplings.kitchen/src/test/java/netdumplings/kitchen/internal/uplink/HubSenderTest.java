@@ -46,10 +46,10 @@ class HubSenderTest {
         Eater(int port, int last) throws Exception {
             ws = HttpClient.newHttpClient().newWebSocketBuilder()
                     .buildAsync(URI.create("ws://localhost:" + port + "/"), this).get(10, TimeUnit.SECONDS);
-            String hello = DumplingJson.toJson(new EaterHello("test-eater"));
-            if (last > 0) {
-                hello = "{\"history\": {\"last\": " + last + "}, " + hello.stripLeading().substring(1);
-            }
+            String hello = last > 0
+                    ? DumplingJson.valueToJson(java.util.Map.of("eater_name", "test-eater", "history",
+                            java.util.Map.of("last", last)))
+                    : DumplingJson.toJson(new EaterHello("test-eater"));
             ws.sendText(hello, true).get(10, TimeUnit.SECONDS);
         }
 
