@@ -121,6 +121,8 @@ class HubServerTest {
         start(HubSettings.ephemeral().withStatusInterval(Duration.ofMillis(200)));
         WebSocketTestClient kitchen = kitchen();
         WebSocketTestClient one = eater("one");
+        // Join order is status order, and two hellos are handled on two threads: one is in first.
+        hubs.await(s -> s.eaterCount() == 1);
         WebSocketTestClient two = eater("two");
         hubs.await(s -> s.kitchenCount() == 1 && s.eaterCount() == 2);
         kitchen.send(ODD_DUMPLING);
