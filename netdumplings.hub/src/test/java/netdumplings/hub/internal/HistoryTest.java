@@ -256,6 +256,43 @@ class HistoryTest {
     }
 
     @Test
+    void liveDumplingsBeyondWhatCanBeHeldDuringAReplayAreReadFromTheHistoryAfterIt() throws Exception {
+        // Holds 20 live dumplings while replaying (the eater queue limit), far fewer than come.
+        HubServer hub = hubs.start(new HubServer(HubFixture.quiet().withEaterQueueLimit(20),
+                FederationSettings.OFF.withHistorySize(100_000)));
+        WebSocketTestClient kitchen = kitchen(hub);
+        // 24 MB of history: more than loopback's socket buffers take from an eater not reading.
+        String padding = "x".repeat(4000);
+        long before = hub.statistics().dumplingsIn();
+        for (int i = 1; i <= 6000; i++) {
+            kitchen.send(padded(i, padding));
+        }
+        hubs.await(s -> s.dumplingsIn() == before + 6000, 30);
+        WebSocketTestClient eater = hubs.closeLater(
+                WebSocketTestClient.connect("ws://localhost:" + hub.eaterPort() + "/", false));
+        eater.send("{\"eater_name\": \"e\", \"history\": {\"last\": 6000}}");
+        // The replay waits for room: the eater does not read yet.
+        hubs.await(s -> s.eaterCount() == 1 && s.eaters().get(0).pending() > 10, 30);
+        for (int i = 6001; i <= 6500; i++) {
+            kitchen.send(padded(i, padding));
+        }
+        hubs.await(s -> s.dumplingsIn() == before + 6500, 30);
+        eater.startReading();
+
+        for (int i = 1; i <= 6500; i++) {
+            JsonNode d = next(eater);
+            assertEquals(i, d.get("payload").get("n").asInt(), "payload, in " + d.get("metadata"));
+            assertEquals(i, d.get("metadata").get("offset").asLong());
+        }
+        assertEquals(0, hub.statistics().eaterDrops(), "dropped for the eater");
+    }
+
+    private static String padded(int i, String padding) {
+        return "{\"metadata\": {\"chef\": \"C\", \"kitchen\": \"k\", \"creation_time\": 1.0, \"driver\": \"packet\"},"
+                + " \"payload\": {\"n\": " + i + ", \"pad\": \"" + padding + "\"}}";
+    }
+
+    @Test
     void withoutHistoryAnEaterAskingForItIsToldSoAndGetsLiveOnes() throws Exception {
         HubServer hub = start(0);
         WebSocketTestClient kitchen = kitchen(hub);

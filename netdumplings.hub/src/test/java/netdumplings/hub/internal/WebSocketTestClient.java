@@ -88,6 +88,11 @@ final class WebSocketTestClient implements WebSocket.Listener, AutoCloseable {
         closeCode.completeExceptionally(error);
     }
 
+    /** Makes a client connected with {@code reading} false read from now on. */
+    void startReading() {
+        socket.request(1);
+    }
+
     void send(String text) throws Exception {
         socket.sendText(text, true).get(5, TimeUnit.SECONDS);
     }
