@@ -182,6 +182,8 @@ final class FederationBenchmark {
                 }
             });
             long published0 = a.stats()[0];
+            long[] federationOfA0 = a.federation();
+            long eaterDropsOfA0 = a.stats()[2];
             long sentByB0 = b.stats()[1];
             load.start();
             // B is killed once the eater keeps up (its JIT warm, within 100 dumplings of what
@@ -237,6 +239,14 @@ final class FederationBenchmark {
                         (connectedToA.get() - killedAt.get()) / 1e6, (firstOnA.get() - connectedToA.get()) / 1e6,
                         eatenBeforeKill, publishedBeforeKill, sentByBBeforeKill));
             }
+            // Where dumplings not eaten stopped: not in the stream (A did not publish them) leaves
+            // no gap in the offsets, so the eater cannot see it; A's counters can.
+            long[] federationOfA = a.federation();
+            report.note(String.format("  hub A meanwhile: %,d dumplings from the kitchen, %,d published to NATS, %,d not "
+                    + "federated (NATS away: its own eaters only), %,d NATS reconnections; A's last offset %,d; "
+                    + "%,d dropped for its eater", published, federationOfA[0] - federationOfA0[0],
+                    federationOfA[1] - federationOfA0[1], federationOfA[5] - federationOfA0[5], federationOfA[4],
+                    a.stats()[2] - eaterDropsOfA0));
             if (earlyOnA.get() > 0) {
                 report.note("  (n/a: the eater had moved to hub A before the kill, so it measures nothing of B's)");
             }

@@ -10,6 +10,7 @@ import netdumplings.hub.internal.HubServer;
 import netdumplings.hub.internal.HubSettings;
 import netdumplings.hub.internal.HubStatistics;
 import netdumplings.hub.internal.federation.FederationSettings;
+import netdumplings.hub.internal.federation.NatsFederation;
 
 /**
  * The hub under test, in a JVM of its own so that its heap can be measured apart from
@@ -17,8 +18,9 @@ import netdumplings.hub.internal.federation.FederationSettings;
  * once listening on ephemeral loopback ports, then answers commands on stdin, one line
  * each: {@code heap} (full GC, then {@code heap <used bytes>}), {@code stats}
  * ({@code stats <in> <out> <eater drops> <eaters>}), {@code gc} (its collection pauses since
- * the last {@code gc}: {@code gc <count> <total ms> <longest ms>}, see {@link GcPauses});
- * end of input or {@code quit} stops it.
+ * the last {@code gc}: {@code gc <count> <total ms> <longest ms>}, see {@link GcPauses}),
+ * {@code fed} (when federating: {@code fed <published> <not federated> <read from the stream>
+ * <handed on> <last offset> <NATS reconnections>}, see {@link NatsFederation}); end of input or {@code quit} stops it.
  * With arguments {@code <NATS URL> <hub name> [<stream storage>]} it federates through that
  * NATS server (a stream it creates on {@code file}, the default, or in {@code memory}) and
  * reports its ports only once it federates.
@@ -55,6 +57,11 @@ public final class HubMain {
                                 + s.eaterDrops() + " " + s.eaterCount());
                     }
                     case "gc" -> System.out.println("gc " + pauses.takeWindow().toWords());
+                    case "fed" -> {
+                        NatsFederation f = hub.federation();
+                        System.out.println(f == null ? "fed off" : "fed " + f.published() + " " + f.notFederated() + " "
+                                + f.received() + " " + f.delivered() + " " + f.lastOffset() + " " + f.reconnects());
+                    }
                     default -> System.out.println("error unknown command: " + line);
                 }
                 System.out.flush();

@@ -73,6 +73,23 @@ final class HubProcess implements AutoCloseable {
         return new long[] {Long.parseLong(a[1]), Long.parseLong(a[2]), Long.parseLong(a[3]), Long.parseLong(a[4])};
     }
 
+    /**
+     * @return a federating hub's counters: published, not federated (NATS away), read from
+     *         the stream, handed on, last offset, NATS reconnections ({@link HubMain}); none
+     *         when it does not federate
+     */
+    long[] federation() throws IOException {
+        String[] a = answer("fed", "fed");
+        if (a[1].equals("off")) {
+            return new long[0];
+        }
+        long[] counts = new long[a.length - 1];
+        for (int i = 1; i < a.length; i++) {
+            counts[i - 1] = Long.parseLong(a[i]);
+        }
+        return counts;
+    }
+
     /** @return the hub JVM's collection pauses since the last call (or its start) */
     GcPauses.Window gcPauses() throws IOException {
         String[] a = answer("gc", "gc");

@@ -194,8 +194,8 @@ public final class HubServer implements AutoCloseable {
         return link != null && link.isFederating();
     }
 
-    /** @return the link to the other hubs, or null when not federating */
-    NatsFederation federation() {
+    /** @return the link to the other hubs (its counters), or null when not federating */
+    public NatsFederation federation() {
         return federation;
     }
 

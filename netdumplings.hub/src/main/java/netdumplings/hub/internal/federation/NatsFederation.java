@@ -668,6 +668,15 @@ public final class NatsFederation implements History, AutoCloseable {
     }
 
     /**
+     * @return how often the NATS connection was lost and made again since the hub started
+     *         (each time, this hub's kitchens' dumplings meanwhile were {@link #notFederated})
+     */
+    public long reconnects() {
+        Connection c = connection;
+        return c == null ? 0 : c.getStatistics().getReconnects();
+    }
+
+    /**
      * Waits until what this hub published has come back from the stream (at a graceful
      * stop, so that its eaters get its kitchens' last dumplings), at most {@code wait}.
      */
@@ -715,7 +724,8 @@ public final class NatsFederation implements History, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        LOG.info("hub {} left the federation: {} dumplings published, {} received from the stream, {} served locally only",
-                hubName, published.sum(), delivered.sum(), notFederated.sum());
+        LOG.info("hub {} left the federation: {} dumplings published, {} received from the stream, {} served locally only, "
+                + "{} reconnections to NATS", hubName, published.sum(), delivered.sum(), notFederated.sum(),
+                c == null ? 0 : c.getStatistics().getReconnects());
     }
 }
