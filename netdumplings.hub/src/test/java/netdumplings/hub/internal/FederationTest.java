@@ -314,6 +314,8 @@ class FederationTest extends NatsTestBase {
 
         nats.restart();
         Await.until(() -> a.federation().isFederating() && b.federation().isFederating(), () -> "federation to resume", WAIT);
+        // Counted for the operator (the hub's leaving line, nd-bench's fail-over note).
+        assertEquals(1, a.federation().reconnects(), "hub A's reconnections to NATS");
         for (int i = 11; i <= 20; i++) {
             kitchen.send(dumpling(i));
         }
