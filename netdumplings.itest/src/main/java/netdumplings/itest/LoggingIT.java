@@ -123,6 +123,24 @@ class LoggingIT {
         }
     }
 
+    /**
+     * @return the stacks of Config Admin's threads: a configuration that does not apply is
+     *         held there (CI once saw the hub's held over 3 minutes after HotDeploymentIT)
+     */
+    private static String configAdminThreads() {
+        StringBuilder out = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().startsWith("CM ")) {
+                out.append(System.lineSeparator()).append(thread.getName()).append(" (").append(thread.getState())
+                        .append(')');
+                for (StackTraceElement frame : stack) {
+                    out.append(System.lineSeparator()).append("\tat ").append(frame);
+                }
+            }
+        });
+        return out.toString();
+    }
+
     /** Waits (up to WAIT_NANOS) for a record the listener got. */
     private LogEntry await(Predicate<LogEntry> wanted) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT_NANOS;
@@ -132,7 +150,8 @@ class LoggingIT {
                     return e;
                 }
             }
-            assertTrue(System.nanoTime() < deadline, "no such record among " + entries.size());
+            assertTrue(System.nanoTime() < deadline, () -> "no such record among " + entries.size()
+                    + "; Config Admin's threads now (where a configuration event is held):" + configAdminThreads());
             Thread.sleep(50);
         }
     }
