@@ -145,13 +145,20 @@ final class EaterBackfill {
     private void catchUp() throws Exception {
         // Read after the hold started again: the dumplings it holds follow it, or repeat it.
         long to = history.lastOffset();
-        long from = lastReplayed + 1;
+        replayRange(keptFrom(lastReplayed + 1, to, history.epoch()), Double.NaN, to);
+    }
+
+    /**
+     * @return {@code from}, or the first offset the history still keeps if that is later
+     *         (the eater is then told, with a marker, what it lost)
+     */
+    private long keptFrom(long from, long to, String epoch) {
         long first = history.firstOffset();
         if (from < first && from <= to) {
-            marker("offsets " + from + " to " + (first - 1) + " are no longer kept", history.epoch(), first, to);
-            from = first;
+            marker("offsets " + from + " to " + (first - 1) + " are no longer kept", epoch, first, to);
+            return first;
         }
-        replayRange(from, Double.NaN, to);
+        return from;
     }
 
     private void replay() throws Exception {
@@ -177,12 +184,7 @@ final class EaterBackfill {
                         history.firstOffset(), to);
                 return;
             }
-            from = after.offset() + 1;
-            long first = history.firstOffset();
-            if (from < first && from <= to) {
-                marker("offsets " + from + " to " + (first - 1) + " are no longer kept", epoch, first, to);
-                from = first;
-            }
+            from = keptFrom(after.offset() + 1, to, epoch);
         }
         }
         if (request instanceof HistoryRequest.Last last && last.count() > 0) {

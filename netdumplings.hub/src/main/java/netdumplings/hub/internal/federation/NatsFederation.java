@@ -725,7 +725,6 @@ public final class NatsFederation implements History, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         LOG.info("hub {} left the federation: {} dumplings published, {} received from the stream, {} served locally only, "
-                + "{} reconnections to NATS", hubName, published.sum(), delivered.sum(), notFederated.sum(),
-                c == null ? 0 : c.getStatistics().getReconnects());
+                + "{} reconnections to NATS", hubName, published.sum(), delivered.sum(), notFederated.sum(), reconnects());
     }
 }
